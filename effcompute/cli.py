@@ -8,36 +8,13 @@ and nothing else. Errors go to stderr with exit code 2 (bad input) or 1
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import sys
 import warnings
 
 import numpy as np
 
 from effcompute import __version__
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
-def _print_json(obj) -> None:
-    json.dump(obj, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json
 
 
 def cmd_seed(args) -> int:
@@ -46,7 +23,7 @@ def cmd_seed(args) -> int:
 
     result = run_seed_monte_carlo(args.reading, args.draws, args.seed, args.as_of)
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         print(format_seed_report(result))
     return 0
@@ -61,7 +38,7 @@ def cmd_growth(args) -> int:
         return 2
     tables = compare_with_seed_tables(args.calendar)
     if args.json:
-        _print_json({"calendar": args.calendar, "tables": tables})
+        print_json({"calendar": args.calendar, "tables": tables})
     else:
         print(format_growth_report(tables))
     return 0
@@ -147,7 +124,7 @@ def cmd_fit(args) -> int:
         as_of=args.as_of, prior=args.prior, sampler=args.sampler, target_accept=args.target_accept, quiet=args.json,
     )
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         print(format_headline_text(result))
     if not result["converged"] and not args.allow_unconverged:
@@ -175,7 +152,7 @@ def cmd_summary(args) -> int:
 
     result = _run_result(args.run)
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         print(format_headline_text(result))
     return 0
@@ -206,7 +183,7 @@ def cmd_tension(args) -> int:
         raise ValueError(f"expected an evidence run and a trend run, got {ev_config.model!r} and {tr_config.model!r}")
     t = tension_between_runs(ev, tr)
     if args.json:
-        _print_json(t)
+        print_json(t)
         return 0
     r = t["log_ratio"]
     print(f"log(R_compute top-down / bottom-up): median {r['median']:.2f} (80%: {r['lo80']:.2f} to {r['hi80']:.2f}); "
@@ -225,9 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("seed", help="seed 002's Monte Carlo as a PyMC prior model, beside the seed's own figures")
     s.add_argument("--reading", choices=["intervals", "table"], default="intervals", help="intervals taken literally, or the seed's table medians with the intervals' widths")
-    s.add_argument("--draws", type=_positive_int, default=1_000_000)
+    s.add_argument("--draws", type=positive_int, default=1_000_000)
     s.add_argument("--seed", type=int, default=1, help="random seed")
-    s.add_argument("--as-of", type=_date, default=None, help="end date of the period (default: the seed's 2024-05-01)")
+    s.add_argument("--as-of", type=date_arg, default=None, help="end date of the period (default: the seed's 2024-05-01)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_seed)
 
@@ -239,34 +216,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("fit", help="fit a model on the data, check convergence, save the run, print the headline")
     f.add_argument("--model", choices=["seed", "evidence", "trend", "joint"], default="joint")
-    f.add_argument("--draws", type=_positive_int, default=1000)
-    f.add_argument("--tune", type=_positive_int, default=1000)
-    f.add_argument("--chains", type=_positive_int, default=4)
+    f.add_argument("--draws", type=positive_int, default=1000)
+    f.add_argument("--tune", type=positive_int, default=1000)
+    f.add_argument("--chains", type=positive_int, default=4)
     f.add_argument("--seed", type=int, default=1)
-    f.add_argument("--as-of", type=_date, default=None, help="end of the period since GPT-3 (default: latest release in the data)")
+    f.add_argument("--as-of", type=date_arg, default=None, help="end of the period since GPT-3 (default: latest release in the data)")
     f.add_argument("--prior", choices=["seed", "weak"], default="seed", help="factor priors: seed 002's, or weakly informative")
     f.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto")
     f.add_argument("--target-accept", type=float, default=0.9)
     f.add_argument("--data", default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
-    f.add_argument("--out", type=_path, default=_path("runs"), help="folder for the run's netCDF file")
+    f.add_argument("--out", type=path_arg, default=path_arg("runs"), help="folder for the run's netCDF file")
     f.add_argument("--allow-unconverged", action="store_true", help="exit 0 even if the convergence gate fails")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=cmd_fit)
 
     su = sub.add_parser("summary", help="print the headline and diagnostics of a saved run")
-    su.add_argument("run", type=_existing_path)
+    su.add_argument("run", type=existing_path)
     su.add_argument("--json", action="store_true")
     su.set_defaults(func=cmd_summary)
 
     ex = sub.add_parser("export", help="write a run's headline summaries as CSV, JSON or Markdown")
-    ex.add_argument("run", type=_existing_path)
+    ex.add_argument("run", type=existing_path)
     ex.add_argument("--format", choices=["csv", "json", "md"], required=True)
-    ex.add_argument("--out", type=_path, default=None, help="file to write (default: stdout)")
+    ex.add_argument("--out", type=path_arg, default=None, help="file to write (default: stdout)")
     ex.set_defaults(func=cmd_export)
 
     te = sub.add_parser("tension", help="compare separately fitted evidence and trend runs")
-    te.add_argument("evidence_run", type=_existing_path)
-    te.add_argument("trend_run", type=_existing_path)
+    te.add_argument("evidence_run", type=existing_path)
+    te.add_argument("trend_run", type=existing_path)
     te.add_argument("--json", action="store_true")
     te.set_defaults(func=cmd_tension)
 
@@ -283,30 +260,25 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("--json", action="store_true")
     sh.set_defaults(func=cmd_data_show)
     im = dsub.add_parser("import-epoch", help="convert an Epoch AI models CSV into our releases schema")
-    im.add_argument("file", type=_existing_path)
-    im.add_argument("--out", type=_path, required=True, help="folder to write releases.csv into")
-    im.add_argument("--since", type=_date, default=None, help="keep models published on or after this date")
+    im.add_argument("file", type=existing_path)
+    im.add_argument("--out", type=path_arg, required=True, help="folder to write releases.csv into")
+    im.add_argument("--since", type=date_arg, default=None, help="keep models published on or after this date")
     im.set_defaults(func=cmd_data_import_epoch)
     cc = dsub.add_parser("crosscheck", help="our figures vs Epoch's where both exist")
-    cc.add_argument("--epoch", type=_existing_path, default=None, help="Epoch models CSV (default: shared/reference beside the repo)")
+    cc.add_argument("--epoch", type=existing_path, default=None, help="Epoch models CSV (default: shared/reference beside the repo)")
     cc.add_argument("--tolerance", type=float, default=0.10)
     cc.add_argument("--data", **data_opt)
     cc.add_argument("--json", action="store_true")
     cc.set_defaults(func=cmd_data_crosscheck)
+
+    for register in _command_modules():
+        register(sub)
     return p
 
 
-def _path(text: str):
-    from pathlib import Path
-
-    return Path(text)
-
-
-def _existing_path(text: str):
-    path = _path(text)
-    if not path.is_file():
-        raise argparse.ArgumentTypeError(f"file {text!r} does not exist")
-    return path
+def _command_modules():
+    """``register(subparsers)`` functions of the command groups kept in their own modules."""
+    return []
 
 
 def main(argv=None) -> int:
