@@ -183,11 +183,12 @@ def read_additions(path) -> Additions:
 
 # -- checking ---------------------------------------------------------------
 def _number(value):
+    """A cell as a finite float, else None."""
     try:
         x = float(value)
     except (TypeError, ValueError):
         return None
-    return x
+    return x if math.isfinite(x) else None
 
 
 def _non_finite(additions: Additions) -> list[str]:
@@ -210,10 +211,14 @@ def _magnitudes(additions: Additions) -> list[str]:
                     problems.append(f"{table} entry {i + 1} field {col!r}: value {row[col]} is outside {lo:g} to {hi:g}, expected {what}")
             if table == "releases":
                 flop, tokens = _number(row["train_flop"]), _number(row["train_tokens"])
-                params = _number(row["params_active"]) or _number(row["params_total"])
+                active, total = _number(row["params_active"]), _number(row["params_total"])
+                params = active or total
+                # params_active equal to params_total is often a filled-in guess (Epoch's importer does it, a MoE's
+                # total parameters overstate 6ND), so only 'too much FLOP' is checked unless active < total
+                low = SIX_ND_RATIO[0] if active and total and active < total else 0.0
                 if flop and tokens and params:
                     ratio = flop / (FLOP_PER_PARAM_TOKEN * params * tokens)
-                    if not SIX_ND_RATIO[0] <= ratio <= SIX_ND_RATIO[1]:
+                    if not low <= ratio <= SIX_ND_RATIO[1]:
                         problems.append(
                             f"releases entry {i + 1} field 'train_flop': value {row['train_flop']} is {ratio:.3g} x 6 x params x tokens "
                             f"= {FLOP_PER_PARAM_TOKEN * params * tokens:.3g}; expected within {SIX_ND_RATIO[0]:.2g}x to {SIX_ND_RATIO[1]:g}x of it (FLOP, not PFLOP or FLOP/s?)"
@@ -289,6 +294,19 @@ def _hardware_hints(problems: list[str], hardware: list[str]) -> list[str]:
             close = closest_names(name, hardware)
             p += f"; closest known: {', '.join(close)}" if close else f"; known: {', '.join(hardware)}"
         out.append(p)
+    return out
+
+
+def failing_rows(additions: Additions, current: dict) -> dict[int, list[str]]:
+    """Release entries (0-based) that fail a check on their own, with the problems: for ``--skip-invalid``."""
+    out = {}
+    df = additions.tables.get("releases")
+    for i in range(0 if df is None else len(df)):
+        one = Additions({"releases": df.iloc[[i]].reset_index(drop=True)}, additions.source)
+        try:
+            check_additions(one, current)
+        except AdditionError as err:
+            out[i] = err.problems
     return out
 
 

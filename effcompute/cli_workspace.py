@@ -53,7 +53,7 @@ def _additions_from_flags(args):
 def _epoch_additions(args, ws):
     import pandas as pd
 
-    from effcompute.data.additions import Additions
+    from effcompute.data.additions import Additions, failing_rows
     from effcompute.data.epoch import import_epoch_models
     from effcompute.data.load import load_dataset
     from effcompute.data.schema import SCHEMAS
@@ -64,10 +64,16 @@ def _epoch_additions(args, ws):
     keys = {(o, d, float(p)) for o, d, p in zip(current["org"], current["release_date"], current["params_total"])}
     is_new = [n not in known and (o, d, float(p)) not in keys for n, o, d, p in zip(imported["name"], imported["org"], imported["release_date"], imported["params_total"])]
     new = imported[is_new].reset_index(drop=True)
-    text = new.astype(object).where(new.notna(), None).map(lambda v: v if v is None or isinstance(v, str) else repr(float(v)) if isinstance(v, float) else str(v))
-    text = text.reindex(columns=list(SCHEMAS["releases"].columns))
-    text = text.map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-    return Additions({"releases": text} if len(text) else {}, os.path.basename(str(args.from_epoch))), len(imported) - len(new)
+    text = new.reindex(columns=list(SCHEMAS["releases"].columns)).astype(object)
+    text = text.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v)) else v if isinstance(v, str) else repr(float(v)))
+    additions = Additions({"releases": text} if len(text) else {}, os.path.basename(str(args.from_epoch)))
+    if args.skip_invalid and len(text):
+        bad = failing_rows(additions, load_dataset(ws.data_dir).frames)
+        for i, problems in bad.items():
+            print(f"  skipped {text.loc[i, 'name']}: " + "; ".join(p.split(': ', 1)[-1] for p in problems), file=sys.stderr)
+        keep = text.drop(index=list(bad)).reset_index(drop=True)
+        additions = Additions({"releases": keep} if len(keep) else {}, additions.source)
+    return additions, len(imported) - len(new)
 
 
 def cmd_add_release(args) -> int:
@@ -82,7 +88,7 @@ def cmd_add_release(args) -> int:
         additions = read_additions(args.file)
     elif args.from_epoch:
         additions, already = _epoch_additions(args, ws)
-        print(f"{args.from_epoch}: {len(additions.release_names())} release(s) not yet in the workspace ({already} already there or dropped as duplicates)", file=sys.stderr)
+        print(f"{args.from_epoch}: {len(additions.release_names())} release(s) to add ({already} already in the workspace)", file=sys.stderr)
         for name in additions.release_names():
             print(f"  + {name}", file=sys.stderr)
         if not additions.tables:
@@ -150,6 +156,7 @@ def register(sub) -> None:
     a.add_argument("--data", default=None, help=data_help)
     a.add_argument("--from-epoch", type=path_arg, default=None, help="an Epoch AI models CSV: add the releases the workspace lacks")
     a.add_argument("--since", type=date_arg, default=None, help="with --from-epoch: only models published on or after this date")
+    a.add_argument("--skip-invalid", action="store_true", help="with --from-epoch: leave out (and list) releases that fail a check, add the rest")
     a.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     a.add_argument("--no-refit", action="store_true", help="add without refitting")
     a.add_argument("--exact-only", action="store_true", help="skip the approximate (reweighted) update")

@@ -1,0 +1,90 @@
+"""Add one release to a workspace and update the joint model: exact refit vs approximate (reweighted) update.
+
+Both paths run side by side in one process, from a warm cache: the fit on the
+data before the addition is already on disk and the libraries are imported.
+Each repeat adds the release, updates, and undoes the addition.
+
+    python bench/bench_update.py [--repeats 3] [--release Qwen3-235B-A22B]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from effcompute.data.additions import Additions, apply_additions, rows_to_frame
+from effcompute.data.load import bundled_data_dir, load_dataset, read_csv
+from effcompute.data.schema import TABLES
+from effcompute.data.workspace import Workspace
+from effcompute.inference.run import run_fit
+from effcompute.inference.runio import load_run
+from effcompute.inference.update import approximate_update
+from effcompute.models import build_model
+
+
+def _source_without(release: str, folder: Path) -> list[dict]:
+    held = []
+    for table in TABLES:
+        df = read_csv(bundled_data_dir() / f"{table}.csv")
+        key = {"releases": "name", "scores": "release", "mfu": "release", "costs": "release"}.get(table)
+        if key:
+            held += [(table, r) for r in df[df[key] == release].to_dict("records")]
+            df = df[df[key] != release]
+        df.to_csv(folder / f"{table}.csv", index=False, lineterminator="\n")
+    return held
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--release", default="Qwen3-235B-A22B")
+    args = p.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench_update_"))
+    (tmp / "source").mkdir()
+    held = _source_without(args.release, tmp / "source")
+    source = load_dataset(tmp / "source")
+    ws = Workspace.create(tmp / "ws", source.data_dir, TABLES, source.data_hash())
+    rows = {t: [{k: v for k, v in r.items() if not (isinstance(v, float) and pd.isna(v))} for tt, r in held if tt == t] for t in ("releases", "scores", "mfu", "costs")}
+    additions = Additions({t: rows_to_frame(t, r, "bench") for t, r in rows.items() if r}, "bench")
+    print(f"release {args.release}: adds {additions.count()}", flush=True)
+
+    t = time.perf_counter()
+    before = run_fit("joint", data_dir=ws.data_dir, out_dir=ws.runs_dir / ws.head, quiet=True, progress=False)
+    print(f"cold fit of the data before (not part of the comparison): {time.perf_counter() - t:.1f} s", flush=True)
+    before_idata, config, _ = load_run(before["path"])
+
+    exact, approx = [], []
+    for i in range(args.repeats):
+        t = time.perf_counter()
+        apply_additions(ws, additions)
+        run_fit("joint", data_dir=ws.data_dir, out_dir=ws.runs_dir / ws.head, quiet=True, progress=False)
+        exact.append(time.perf_counter() - t)
+        with ws.lock():
+            ws.undo()
+
+        t = time.perf_counter()
+        previous = ws.head
+        apply_additions(ws, additions)
+        before_model = build_model(load_dataset(ws.root / "versions" / previous), config)
+        after_model = build_model(load_dataset(ws.data_dir), config)
+        result = approximate_update(before_idata.posterior, before_model, after_model, "joint", seed=i + 1)
+        approx.append(time.perf_counter() - t)
+        with ws.lock():
+            ws.undo()
+        print(f"repeat {i + 1}: exact add+refit {exact[-1]:.1f} s, approximate add+reweight {approx[-1]:.1f} s (Pareto k {result['pareto_k']:.2f})", flush=True)
+
+    me, ma = statistics.median(exact), statistics.median(approx)
+    print(f"\nmedian of {args.repeats}: exact {me:.1f} s (range {min(exact):.1f}-{max(exact):.1f}), "
+          f"approximate {ma:.1f} s (range {min(approx):.1f}-{max(approx):.1f}); exact/approximate = {me / ma:.1f}x")
+    print(f"target: under 15 s -> exact {'met' if me < 15 else 'NOT met'}, approximate {'met' if ma < 15 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
