@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
+from cut_data import cut
 
 from effcompute.data.additions import Additions, apply_additions, rows_to_frame
-from effcompute.data.load import bundled_data_dir, load_dataset, read_csv
+from effcompute.data.load import load_dataset
 from effcompute.data.schema import TABLES
 from effcompute.data.workspace import Workspace
 from effcompute.inference.run import run_fit
@@ -28,30 +28,16 @@ from effcompute.inference.update import approximate_update
 from effcompute.models import build_model
 
 
-def _source_without(release: str, folder: Path) -> list[dict]:
-    held = []
-    for table in TABLES:
-        df = read_csv(bundled_data_dir() / f"{table}.csv")
-        key = {"releases": "name", "scores": "release", "mfu": "release", "costs": "release"}.get(table)
-        if key:
-            held += [(table, r) for r in df[df[key] == release].to_dict("records")]
-            df = df[df[key] != release]
-        df.to_csv(folder / f"{table}.csv", index=False, lineterminator="\n")
-    return held
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--release", default="Qwen3-235B-A22B")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_update_"))
-    (tmp / "source").mkdir()
-    held = _source_without(args.release, tmp / "source")
+    held = cut([args.release], tmp / "source")
     source = load_dataset(tmp / "source")
     ws = Workspace.create(tmp / "ws", source.data_dir, TABLES, source.data_hash())
-    rows = {t: [{k: v for k, v in r.items() if not (isinstance(v, float) and pd.isna(v))} for tt, r in held if tt == t] for t in ("releases", "scores", "mfu", "costs")}
-    additions = Additions({t: rows_to_frame(t, r, "bench") for t, r in rows.items() if r}, "bench")
+    additions = Additions({t: rows_to_frame(t, rows, "bench") for t, rows in held.items()}, "bench")
     print(f"release {args.release}: adds {additions.count()}", flush=True)
 
     t = time.perf_counter()

@@ -106,7 +106,7 @@ def cmd_add_release(args) -> int:
         return 0
     report = refit_after_addition(
         ws, result["previous"], additions.release_names(), model=args.model, draws=args.draws, tune=args.tune, chains=args.chains,
-        seed=args.seed, sampler=args.sampler, quiet=args.json, approximate=not args.exact_only,
+        seed=args.seed, sampler=args.sampler, quiet=args.json, approximate=not args.exact_only, exact=not args.approximate_only,
     )
     if args.json:
         print_json({**result, "refit": report})
@@ -159,7 +159,9 @@ def register(sub) -> None:
     a.add_argument("--skip-invalid", action="store_true", help="with --from-epoch: leave out (and list) releases that fail a check, add the rest")
     a.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     a.add_argument("--no-refit", action="store_true", help="add without refitting")
-    a.add_argument("--exact-only", action="store_true", help="skip the approximate (reweighted) update")
+    how = a.add_mutually_exclusive_group()
+    how.add_argument("--exact-only", action="store_true", help="refit only; skip the approximate (reweighted) update")
+    how.add_argument("--approximate-only", action="store_true", help="reweight the previous posterior; skip the exact refit (check its Pareto k)")
     a.add_argument("--model", choices=["evidence", "trend", "joint"], default="joint")
     a.add_argument("--draws", type=positive_int, default=1000)
     a.add_argument("--tune", type=positive_int, default=1000)

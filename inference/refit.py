@@ -33,7 +33,10 @@ def _log(msg: str, quiet: bool) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
-def refit_after_addition(workspace, previous: str, new_releases, *, model="joint", draws=1000, tune=1000, chains=4, seed=1, sampler="auto", quiet=False, approximate=True) -> dict:
+def refit_after_addition(
+    workspace, previous: str, new_releases, *, model="joint", draws=1000, tune=1000, chains=4, seed=1, sampler="auto", quiet=False,
+    approximate=True, exact=True,
+) -> dict:
     """Fit the data after an addition and compare with the fit before it.
 
     Parameters
@@ -43,6 +46,9 @@ def refit_after_addition(workspace, previous: str, new_releases, *, model="joint
         The version before the addition (its run is reused, or fitted first).
     new_releases : list of str
         Names of the added releases, whose surprise is reported.
+    approximate, exact : bool
+        Run the importance-reweighted update, the exact refit, or both (at
+        least one). Without the exact refit, 'after' is the approximation.
 
     Returns
     -------
@@ -72,20 +78,26 @@ def refit_after_addition(workspace, previous: str, new_releases, *, model="joint
     t = time.perf_counter()
     result["surprise"] = surprise_of_additions(before_idata.posterior, after_model, after_ds, config, new_releases, seed=seed)
     timings["surprise_s"] = time.perf_counter() - t
+    if not (approximate or exact):
+        raise ValueError("approximate=False and exact=False: nothing to update with")
     if approximate:
         _log("approximate update: reweighting the previous posterior by the new data...", quiet)
         t = time.perf_counter()
         approx = approximate_update(before_idata.posterior, build_model(before_ds, config), after_model, model, seed=seed)
         timings["approximate_s"] = time.perf_counter() - t
-    _log("refitting on the data after the addition...", quiet)
-    t = time.perf_counter()
-    after = run_fit(model, data_dir=workspace.data_dir, out_dir=workspace.runs_dir / workspace.head, **fit_args)
-    timings["refit_s"] = time.perf_counter() - t
-    result["after"] = {k: after[k] for k in ("path", "converged", "diagnostics", "as_of", "headline")}
     result["before"] = {"path": str(before_path), "as_of": before_attrs.get("as_of"), "headline": before_attrs["headline"]}
-    result["moved"] = what_moved(before_attrs["headline"], after["headline"])
+    if exact:
+        _log("refitting on the data after the addition...", quiet)
+        t = time.perf_counter()
+        after = run_fit(model, data_dir=workspace.data_dir, out_dir=workspace.runs_dir / workspace.head, **fit_args)
+        timings["refit_s"] = time.perf_counter() - t
+        result["after"] = {k: after[k] for k in ("path", "converged", "diagnostics", "as_of", "headline")}
+    else:
+        result["after"] = {"path": None, "converged": None, "as_of": after_model.effcompute_info["as_of"], "headline": approx["headline"], "approximate": True}
+    result["moved"] = what_moved(before_attrs["headline"], result["after"]["headline"])
     if approximate:
-        approx["versus_exact"] = compare_with_exact(approx["headline"], after["headline"])
+        if exact:
+            approx["versus_exact"] = compare_with_exact(approx["headline"], result["after"]["headline"])
         result["approximate"] = approx
     result["timings"] = timings
     return result
@@ -115,7 +127,8 @@ def _fmt(v) -> str:
 
 def format_update_report(result: dict) -> str:
     """Terminal report of :func:`refit_after_addition`."""
-    lines = [f"What moved ({result['model']} model; before: {result['before']['as_of']}, after: {result['after']['as_of']})", ""]
+    how = "approximate update, no refit" if result["after"].get("approximate") else "exact refit"
+    lines = [f"What moved ({result['model']} model, {how}; before: {result['before']['as_of']}, after: {result['after']['as_of']})", ""]
     lines.append(f"{'quantity':34s}{'before (80%)':>28s}{'after (80%)':>28s}{'x':>8s}{'shift':>8s}")
     rows = result["moved"]["rows"]
     for name, r in rows.items():
@@ -140,9 +153,11 @@ def format_update_report(result: dict) -> str:
         lines += ["", f"Approximate update (importance reweighting of the previous posterior): Pareto k {ap['pareto_k']:.2f} ({verdict}), "
                       f"ESS {ap['ess']:.0f} of {ap['draws']} draws"]
         for name in ("compute_reduction", "hardware_reduction", "halving_time_months"):
-            c = ap["versus_exact"].get(name)
+            c = ap.get("versus_exact", {}).get(name)
             if c:
                 lines.append(f"  {name}: approximate {_fmt(c['approx_median'])} vs exact {_fmt(c['exact_median'])} (ratio {c['median_ratio']:.3f})")
     t = result["timings"]
-    lines += ["", "Timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items()), f"Saved: {result['after']['path']}"]
+    lines += ["", "Timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items())]
+    if result["after"]["path"]:
+        lines.append(f"Saved: {result['after']['path']}")
     return "\n".join(lines)

@@ -265,3 +265,28 @@ def test_two_concurrent_additions_both_land(workspace, tmp_path):
 def test_open_rejects_a_plain_folder(tmp_path):
     with pytest.raises(WorkspaceError, match="effcompute init"):
         Workspace.open(tmp_path)
+
+
+def test_add_release_refits_and_reports_what_moved(workspace, tmp_path, capsys, monkeypatch):
+    """The whole CLI round trip with mocked sampling: init -> add-release -> what moved -> undo."""
+    from effcompute.inference import run as run_module
+
+    from mock_sampling import mock_fit
+
+    monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, draws=100, chains=2, seed=kw.get("seed", 1)))
+    doc = {"releases": [release()], "scores": _rows("scores", [NAME])}
+    assert main(["add-release", "--data", str(workspace), str(write(tmp_path, doc)), "--model", "trend"]) == 0
+    out = capsys.readouterr().out
+    assert "What moved (trend model, exact refit" in out
+    assert f"{NAME}: MMLU@5 score: observed" in out and "percentile" in out
+    assert "Approximate update" in out and "Pareto k" in out
+    ws = Workspace.open(workspace)
+    from effcompute.inference.refit import find_run
+
+    assert find_run(ws.runs_dir / "v0001", "trend", 1) and find_run(ws.runs_dir / "v0002", "trend", 1)
+    assert main(["undo", "--data", str(workspace)]) == 0
+    assert ws.head == "v0001" and "undid add" in capsys.readouterr().out
+    # the next addition reuses the run on v0001 instead of fitting it again
+    assert main(["add-release", "--data", str(workspace), str(write(tmp_path, doc)), "--model", "trend", "--approximate-only", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert "fit_before_s" not in result["refit"]["timings"] and result["refit"]["after"]["approximate"] is True
