@@ -4,7 +4,7 @@ Both paths run side by side in one process, from a warm cache: the fit on the
 data before the addition is already on disk and the libraries are imported.
 Each repeat adds the release, updates, and undoes the addition.
 
-    python bench/bench_update.py [--repeats 3] [--release Qwen3-235B-A22B]
+    python bench/bench_update.py [--repeats 3] [--before 2025-04-29]
 """
 
 from __future__ import annotations
@@ -16,11 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cut_data import cut
-
-from effcompute.data.additions import Additions, apply_additions, rows_to_frame
+from effcompute.data.additions import apply_additions, split_at
 from effcompute.data.load import load_dataset
-from effcompute.data.schema import TABLES
 from effcompute.data.workspace import Workspace
 from effcompute.inference.run import run_fit
 from effcompute.inference.runio import load_run
@@ -31,14 +28,13 @@ from effcompute.models import build_model
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--release", default="Qwen3-235B-A22B")
+    p.add_argument("--before", default="2025-04-29", help="add the releases from this date on (default: the latest, Qwen3-235B-A22B)")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_update_"))
-    held = cut([args.release], tmp / "source")
-    source = load_dataset(tmp / "source")
-    ws = Workspace.create(tmp / "ws", source.data_dir, TABLES, source.data_hash())
-    additions = Additions({t: rows_to_frame(t, rows, "bench") for t, rows in held.items()}, "bench")
-    print(f"release {args.release}: adds {additions.count()}", flush=True)
+    source = load_dataset()
+    contents, additions = split_at(source.data_dir, args.before)
+    ws = Workspace.create(tmp / "ws", contents, source.data_hash())
+    print(f"adding {', '.join(additions.release_names())}: {additions.count()}", flush=True)
 
     t = time.perf_counter()
     before = run_fit("joint", data_dir=ws.data_dir, out_dir=ws.runs_dir / ws.head, quiet=True, progress=False)

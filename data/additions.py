@@ -396,3 +396,48 @@ def apply_additions(workspace, additions: Additions, *, dry_run: bool = False, a
         contents = {t: append_rows((workspace.data_dir / f"{t}.csv").read_bytes(), df) for t, df in additions.tables.items()}
         version = workspace.commit(contents, {"action": action, "source": additions.source, "added": result["added"]})
         return {**result, "version": version}
+
+
+#: Key column naming the release in each table that has one.
+RELEASE_KEYS = {"releases": "name", "scores": "release", "mfu": "release", "costs": "release"}
+
+
+def split_at(data_dir, before) -> tuple[dict[str, bytes], Additions]:
+    """A data folder as it stood before a date, and the additions that bring it up to date.
+
+    Parameters
+    ----------
+    data_dir : path
+        A folder with the six tables (validated as it is read).
+    before : str or datetime.date
+        Releases dated on or after this (and their scores, MFU and cost rows) are split off.
+
+    Returns
+    -------
+    (dict of str to bytes, Additions)
+        Every table's CSV bytes without the later rows, and those rows as additions.
+    """
+    from effcompute.data.load import load_dataset, read_csv
+    from effcompute.data.schema import TABLES
+
+    folder = load_dataset(data_dir).data_dir
+    before = str(before)
+    releases = read_csv(folder / "releases.csv")
+    later = set(releases.loc[releases["release_date"] >= before, "name"])
+    contents, held = {}, {}
+    for table in TABLES:
+        df = read_csv(folder / f"{table}.csv")
+        key = RELEASE_KEYS.get(table)
+        if key:
+            mask = df[key].isin(later)
+            if mask.any():
+                held[table] = df[mask].reset_index(drop=True).astype(object).where(df[mask].notna().reset_index(drop=True), None)
+            df = df[~mask]
+        contents[table] = df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return contents, Additions(held, f"releases from {before}")
+
+
+def additions_yaml(additions: Additions) -> str:
+    """Additions as the YAML that :func:`read_additions` reads (empty cells left out)."""
+    doc = {t: [{k: v for k, v in row.items() if v is not None} for row in df.to_dict("records")] for t, df in additions.tables.items()}
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)

@@ -102,8 +102,16 @@ class Workspace:
         return cls(root)
 
     @classmethod
-    def create(cls, path, source_dir, tables, source_hash: str) -> "Workspace":
-        """Make a new workspace at ``path`` (which must be absent or empty) from a data folder."""
+    def create(cls, path, contents: dict[str, bytes], source_hash: str) -> "Workspace":
+        """Make a new workspace at ``path`` (which must be absent or empty).
+
+        Parameters
+        ----------
+        contents : dict of str to bytes
+            Table name -> the CSV file's bytes of its first version.
+        source_hash : str
+            Data hash of where the tables came from (kept in the marker).
+        """
         root = Path(path)
         if root.exists() and (not root.is_dir() or any(root.iterdir())):
             raise WorkspaceError(f"{str(root)!r} exists and is not an empty folder; choose a new path")
@@ -112,7 +120,7 @@ class Workspace:
         (root / "runs").mkdir()
         ws = cls(root)
         with ws.lock():
-            version = ws._write_version({name: (Path(source_dir) / f"{name}.csv").read_bytes() for name in tables})
+            version = ws._write_version(contents)
             ws._set_head(version)
             write_text_atomic(json.dumps({"format": FORMAT, "created": _now(), "from_data_hash": source_hash}, indent=2) + "\n", root / MARKER)
             ws.append_history({"action": "init", "version": version, "from_data_hash": source_hash, "tables": ws.table_hashes()})

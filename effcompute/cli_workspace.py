@@ -31,14 +31,20 @@ def _writable_workspace(data):
 
 
 def cmd_init(args) -> int:
+    from effcompute.data.additions import split_at
     from effcompute.data.load import load_dataset
     from effcompute.data.schema import TABLES
     from effcompute.data.workspace import Workspace
 
     source = load_dataset(args.source)
-    ws = Workspace.create(args.dir, source.data_dir, TABLES, source.data_hash())
-    counts = ", ".join(f"{k} {v}" for k, v in source.counts().items())
-    print(f"workspace {ws.root} created from {source.data_dir} ({counts} rows)")
+    if args.before:
+        contents, later = split_at(source.data_dir, args.before)
+        note = f", without the {len(later.release_names())} release(s) from {args.before} on"
+    else:
+        contents, note = {name: (source.data_dir / f"{name}.csv").read_bytes() for name in TABLES}, ""
+    ws = Workspace.create(args.dir, contents, source.data_hash())
+    counts = ", ".join(f"{k} {v}" for k, v in load_dataset(ws.data_dir).counts().items())
+    print(f"workspace {ws.root} created from {source.data_dir}{note} ({counts} rows)")
     print(f"use it with: --data {ws.root}   (or export EFFCOMPUTE_DATA={ws.root})")
     return 0
 
@@ -149,6 +155,7 @@ def register(sub) -> None:
     i = sub.add_parser("init", help="create a workspace (versioned tables, history, runs) from the bundled data")
     i.add_argument("dir", type=path_arg)
     i.add_argument("--source", default=None, help="data folder to copy (default: the bundled data)")
+    i.add_argument("--before", type=date_arg, default=None, help="leave out releases dated on or after this (to replay an update)")
     i.set_defaults(func=cmd_init)
 
     a = sub.add_parser("add-release", help="add releases (and their scores, MFU, costs) to a workspace, refit, report what moved")

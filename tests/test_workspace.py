@@ -290,3 +290,23 @@ def test_add_release_refits_and_reports_what_moved(workspace, tmp_path, capsys, 
     assert main(["add-release", "--data", str(workspace), str(write(tmp_path, doc)), "--model", "trend", "--approximate-only", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert "fit_before_s" not in result["refit"]["timings"] and result["refit"]["after"]["approximate"] is True
+
+
+def test_init_before_a_date_and_adding_back_restores_the_data(tmp_path):
+    """Replaying an update: a workspace cut at a date, plus the split-off rows, holds the bundled data again."""
+    from effcompute.data.additions import additions_yaml, split_at
+
+    ws_path = tmp_path / "ws"
+    assert main(["init", str(ws_path), "--before", "2025-01-01"]) == 0
+    _, later = split_at(None, "2025-01-01")
+    assert sorted(later.release_names()) == sorted(["OLMo-2-32B", "Gemma-3-27B", "Llama-4-Maverick", "Qwen3-235B-A22B"])
+    assert "Qwen3-235B-A22B" not in set(load_dataset(ws_path)["releases"]["name"])
+    f = tmp_path / "later.yaml"
+    f.write_text(additions_yaml(later), encoding="utf-8")
+    assert main(["add-release", "--data", str(ws_path), str(f), "--no-refit"]) == 0
+    grown, bundled = load_dataset(ws_path), load_dataset()
+    for table in TABLES:
+        key = {"releases": ["name"], "scores": ["release", "benchmark", "shots", "evaluator"]}.get(table, list(bundled[table].columns[:1]))
+        a = grown[table].sort_values(key).reset_index(drop=True)
+        b = bundled[table].sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
