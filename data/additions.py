@@ -153,6 +153,8 @@ def read_additions(path) -> Additions:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise AdditionError([f"file name {path.name!r}: suffix {path.suffix!r} is not one of {sorted(FORMATS)}"], source)
+    if not path.is_file():
+        raise AdditionError([f"file {str(path)!r}: does not exist or is not a file"], source)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
