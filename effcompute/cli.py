@@ -278,7 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules():
     """``register(subparsers)`` functions of the command groups kept in their own modules."""
-    return []
+    from effcompute import cli_report
+
+    return [cli_report.register]
 
 
 def main(argv=None) -> int:

@@ -55,6 +55,7 @@ def plot_reduction_distributions(groups: dict, names=(dims.HARDWARE_REDUCTION, d
         log_multiplier_axis(ax, "x", f"{LABELS[name]} since GPT-3 (log scale)")
         ax.set_ylabel("share of draws per bin")
         ax.set_title(f"{LABELS[name].capitalize()}" + (f", {period}" if period else ""))
+        ax.set_ylim(top=ax.get_ylim()[1] * 1.45)
         ax.legend(loc="upper left")
     return fig
 
@@ -91,7 +92,7 @@ def plot_prior_posterior_forest(prior, posterior, factors=dims.FACTORS, title: s
 
     How far a posterior bar sits from its prior bar is how far the evidence moved the factor.
     """
-    fig, ax = subplots(width=8.0, height=0.75 * len(factors) + 1.2)
+    fig, ax = subplots(width=8.0, height=0.55 * len(factors) + 1.2)
     ys = np.arange(len(factors))[::-1] * 1.0
     for y, f in zip(ys, factors):
         if prior is not None and "multiplier" in prior:
