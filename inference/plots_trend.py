@@ -141,8 +141,9 @@ def plot_halving_time(posterior, max_months: float | None = None):
     ax.axvspan(ho["lo95"], ho["hi95"], color=COLORS["reference"], alpha=0.12, label=f"Ho et al. 2024, 95% CI {ho['lo95']}-{ho['hi95']}")
     ax.axvline(ho["median"], color=COLORS["reference"], linestyle="--", linewidth=1.4, label=f"Ho et al. 2024: {ho['median']} months (perplexity-matched)")
     ax.set_xlim(0, max_months)
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.5)
     ax.set_xlabel("compute halving time (months; shorter = faster progress)")
     ax.set_ylabel("share of draws per bin")
     ax.set_title("How long until the same capability needs half the compute")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8)
     return fig
