@@ -74,7 +74,7 @@ def log_multiplier_axis(ax, which: str = "x", label: str | None = None) -> None:
     (ax.set_xscale if which == "x" else ax.set_yscale)("log")
     lo, hi = ax.get_xlim() if which == "x" else ax.get_ylim()
     decades = np.log10(hi / lo) if lo > 0 and hi > lo else 3.0
-    subs = (1.0, 2.0, 5.0) if decades <= 1.5 else (1.0, 3.0) if decades <= 5 else (1.0,)
+    subs = (1.0, 2.0, 5.0) if decades <= 1.5 else (1.0, 3.0) if decades <= 3.5 else (1.0,)
     axis.set_major_locator(LogLocator(base=10, subs=subs))
     axis.set_major_formatter(FuncFormatter(times_formatter))
     axis.set_minor_formatter(FuncFormatter(lambda *_: ""))
@@ -93,7 +93,9 @@ def log_dollar_axis(ax, which: str = "x") -> None:
         return f"${v:,.3g}"
 
     (ax.set_xscale if which == "x" else ax.set_yscale)("log")
-    (ax.xaxis if which == "x" else ax.yaxis).set_major_formatter(FuncFormatter(dollars))
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    axis.set_major_formatter(FuncFormatter(dollars))
+    axis.set_minor_formatter(FuncFormatter(dollars))
 
 
 def log_bins(draws, n: int = 60) -> np.ndarray:

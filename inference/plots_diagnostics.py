@@ -23,12 +23,15 @@ PARETO_K_BAD = 0.7
 NOT_POINTWISE = ("link", "fp8_releases", "stated_log_price")
 
 
+#: Preferred variables for trace and rank plots: one per distinct quantity (a reduction and its per-year rate trace alike).
+TRACE_PREFERENCE = ("multiplier", "hardware_reduction", "compute_reduction", "compute_reduction_topdown", "g_oom_per_year", "tension_log_ratio", "hardware_efficiency")
+
+
 def key_variables(idata, limit: int = MAX_TRACE_VARS) -> list[str]:
-    """The run's headline variables (as the convergence gate checks them), scalars first."""
+    """The run's headline variables for trace plots: the preferred ones present, then the other gated ones."""
     names = gated_variables(idata)
-    scalars = [n for n in names if idata.posterior[n].ndim == 2]
-    vectors = [n for n in names if n not in scalars]
-    return (vectors[:1] + scalars)[:limit]
+    ordered = [n for n in TRACE_PREFERENCE if n in names] + [n for n in names if n not in TRACE_PREFERENCE]
+    return ordered[:limit]
 
 
 def _flat_rows(ds):
@@ -116,7 +119,7 @@ def plot_ppc_intervals(idata, var: str, *, transform=None, xlabel: str, format_a
     f = transform or (lambda v: v)
     pp = idata.posterior_predictive[var].stack(sample=("chain", "draw")).transpose(..., "sample")
     dim = table.index.name
-    fig, ax = subplots(width=8.0, height=0.22 * len(table) + 1.5)
+    fig, ax = subplots(width=8.0, height=max(2.6, 0.22 * len(table) + 1.5))
     ys = np.arange(len(table))[::-1]
     outside = 0
     for y, (label, row) in zip(ys, table.iterrows()):
@@ -178,7 +181,7 @@ def pointwise_loo(idata, model, labels: dict | None = None) -> pd.DataFrame:
 
 def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
     """Pareto k of every observation, grouped by data set; the most influential ones named."""
-    fig, ax = subplots(width=10.0, height=3.8)
+    fig, ax = subplots(width=10.0, height=4.2)
     table = loo_table.assign(x=0.0)
     x0 = 0
     palette = [COLORS["posterior"], COLORS["top_down"], COLORS["bottom_up"], COLORS["seed"], COLORS["accent"], COLORS["reference"]]
@@ -197,5 +200,6 @@ def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
     ax.set_ylabel("Pareto k")
     n_bad = int((table["pareto_k"] > PARETO_K_BAD).sum())
     ax.set_title(f"PSIS-LOO: {n_bad} of {len(table)} observations with k > {PARETO_K_BAD}")
-    ax.legend(loc="upper left", ncol=3, fontsize=8)
+    ax.set_ylim(top=max(1.0, table["pareto_k"].max()) * 1.12)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize=8)
     return fig

@@ -144,17 +144,19 @@ def plot_tension(idata, title: str = "Tension: top-down over bottom-up R_compute
     if "prior" in idata.groups() and "tension_log_ratio" in idata.prior:
         groups = {"prior": idata.prior, **groups}
     ratios = {k: np.exp(_draws(g, "tension_log_ratio")) for k, g in groups.items()}
-    # The prior spans many orders of magnitude; the axis follows the posterior (x/10 on either side) and clips the prior.
+    # The prior spans many orders of magnitude; the axis follows the posterior (x/10 on either side), the prior's tails fall outside it.
     lo, hi = np.quantile(ratios["posterior"], [0.001, 0.999])
     lo, hi = min(lo, 1.0) / 10.0, max(hi, 1.0) * 10.0
-    ratios = {k: np.clip(x, lo, hi) for k, x in ratios.items()}
     bins = np.logspace(np.log10(lo), np.log10(hi), 60)
-    for label, x in ratios.items():
-        ax.hist(x, bins=bins, weights=np.full(x.size, 1.0 / x.size), histtype="stepfilled" if label == "posterior" else "step",
-                alpha=0.6 if label == "posterior" else 1.0, color=COLORS[label], linewidth=1.5, label=f"{label}: median {np.median(x):.2g}x")
+    for group, x in ratios.items():
+        outside = np.mean((x < lo) | (x > hi))
+        note = f" ({outside:.0%} of draws beyond the axis)" if outside > 0.005 else ""
+        posterior = group == "posterior"
+        ax.hist(x, bins=bins, weights=np.full(x.size, 1.0 / x.size), histtype="stepfilled" if posterior else "step", alpha=0.6 if posterior else 1.0,
+                color=COLORS[group], linewidth=1.5, label=f"{group}: median {np.median(x):.2g}x{note}")
     ax.axvline(1.0, color="black", linewidth=1.0, linestyle="--", label="agreement (1x)")
     ax.set_xlim(lo, hi)
-    log_multiplier_axis(ax, "x", "R_compute top-down / bottom-up (log scale; prior clipped to the axis)")
+    log_multiplier_axis(ax, "x", "R_compute top-down / bottom-up (log scale)")
     ax.set_ylabel("share of draws per bin")
     ax.legend(loc="upper left")
     ax.set_title(title)
