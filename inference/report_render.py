@@ -106,6 +106,7 @@ def write_report(report: Report, out_dir) -> dict:
         path.write_bytes(f.png)
         pngs.append(str(path))
     html_path, md_path = out / HTML_NAME, out / MARKDOWN_NAME
-    write_text_atomic(to_html(report), html_path)
-    write_text_atomic(to_markdown(report), md_path)
+    for path, text in ((html_path, to_html(report)), (md_path, to_markdown(report))):
+        write_text_atomic(text, path)
+        path.chmod(0o644)  # a report is meant to be shared (the atomic write's temp file is private)
     return {"html": str(html_path), "markdown": str(md_path), "figures": pngs}
