@@ -91,6 +91,9 @@ class RunView:
     def headline(self) -> dict:
         """The run's stored headline, plus halving times derived from the posterior draws."""
         h = dict(self.attrs["headline"])
+        post = self.idata.posterior
+        if "compute_reduction_per_year" not in h and "compute_reduction_topdown" in post:
+            h["compute_reduction_per_year"] = summarize_draws(post["compute_reduction_topdown"].values ** (1.0 / self.years))
         for label, draws in halving_time_draws(self.idata.posterior).items():
             key = "halving_time_months" if label.startswith("top-down") else "halving_time_months_bottom_up"
             h.setdefault(key, summarize_draws(draws))
@@ -113,11 +116,14 @@ def answer_table(view: RunView) -> Table:
     """Medians with 80% intervals of the quantities people quote, the prior's median beside them."""
     h = view.headline()
     rows = []
-    for key, label, fmt in ANSWER_ROWS:
+    order = ANSWER_ROWS if view.model != "trend" else sorted(ANSWER_ROWS, key=lambda r: r[0] == "compute_reduction_per_year")
+    for key, label, fmt in order:
         if view.model == "trend" and key == "compute_reduction":
             continue
         if key in h:
             row = h[key]
+            if view.model == "trend":  # the trend model has only the top-down estimate
+                label = label.replace("bottom-up", "top-down")
             prior = fmt(row["prior"]["median"]) if "prior" in row else ""
             rows.append([label, fmt(row["median"]), _interval(row, fmt), prior])
     return Table(["quantity", "median", "80% interval", "prior median"], rows,
@@ -129,12 +135,12 @@ def answer_sentence(view: RunView) -> str:
     parts = []
     if "hardware_reduction" in h:
         r = h["hardware_reduction"]
-        parts.append(f"training a GPT-3-level model takes {fmt_x(r['median'])} less hardware (80%: {_interval(r, fmt_x)})")
+        parts.append(f"{fmt_x(r['median'])} less hardware (80%: {_interval(r, fmt_x)})")
     key = "compute_reduction_topdown" if view.model == "trend" else "compute_reduction"
     if key in h:
         r = h[key]
         parts.append(f"{fmt_x(r['median'])} less compute (80%: {_interval(r, fmt_x)})")
-    text = f"From GPT-3's training (2020-05) to {view.attrs['as_of']}, " + " and ".join(parts) + f" ({view.model} model)."
+    text = f"From GPT-3's training (2020-05) to {view.attrs['as_of']}, training a GPT-3-level model takes " + " and ".join(parts) + f" ({view.model} model)."
     if "halving_time_months" in h:
         r = h["halving_time_months"]
         text += f" The compute needed for the same benchmark scores halves every {fmt_months(r['median'])} months (80%: {_interval(r, fmt_months)})."
