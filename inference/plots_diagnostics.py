@@ -182,7 +182,11 @@ def pointwise_loo(idata, model, labels: dict | None = None) -> pd.DataFrame:
 def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
     """Pareto k of every observation, grouped by data set; the most influential ones named."""
     fig, ax = subplots(width=10.0, height=4.2)
-    table = loo_table.assign(x=0.0)
+    k = loo_table["pareto_k"].to_numpy(float)
+    finite = np.isfinite(k)
+    top = max(1.0, k[finite].max() if finite.any() else 1.0) * 1.12
+    # k is infinite or NaN where an observation's log-likelihood is degenerate: drawn at the top edge
+    table = loo_table.assign(x=0.0, pareto_k=np.where(finite, k, top * 0.97))
     x0 = 0
     palette = [COLORS["posterior"], COLORS["top_down"], COLORS["bottom_up"], COLORS["seed"], COLORS["accent"], COLORS["reference"]]
     for (var, g), color in zip(table.groupby("variable", sort=False), palette):
@@ -199,7 +203,8 @@ def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
     ax.set_xlabel("observation, grouped by data set (see legend)")
     ax.set_ylabel("Pareto k")
     n_bad = int((table["pareto_k"] > PARETO_K_BAD).sum())
-    ax.set_title(f"PSIS-LOO: {n_bad} of {len(table)} observations with k > {PARETO_K_BAD}")
-    ax.set_ylim(top=max(1.0, table["pareto_k"].max()) * 1.12)
+    not_finite = f" ({int((~finite).sum())} not finite, drawn at the top)" if not finite.all() else ""
+    ax.set_title(f"PSIS-LOO: {n_bad} of {len(table)} observations with k > {PARETO_K_BAD}{not_finite}")
+    ax.set_ylim(top=top)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize=8)
     return fig

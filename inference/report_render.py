@@ -29,7 +29,8 @@ caption { caption-side: bottom; text-align: left; color: #555; font-size: 0.88em
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.9em; }
-.provenance td { word-break: break-all; }
+.provenance td:nth-child(2) { word-break: break-all; }
+.provenance td:first-child { white-space: nowrap; }
 @media print { h2 { page-break-before: auto; } figure { page-break-inside: avoid; } }
 """
 

@@ -145,7 +145,7 @@ def provenance_section(view, data_note: str) -> Section:
         ["as of (end of the period)", f"{a['as_of']} ({view.years:.2f} years after GPT-3's training, 2020-05)"],
         ["data hash (SHA-256 of the tables)", a["data_hash"]],
         ["rows per table", ", ".join(f"{k} {v}" for k, v in counts.items()) or "-"],
-        ["rows left out by the model", f"{len(a.get('excluded', []))} (see `effcompute summary RUN --json`)"],
+        ["rows left out by the model", f"{len(a.get('excluded', []))} (listed by: effcompute summary RUN --json)"],
         ["factor priors", view.config.prior + (f" ({view.config.reading} reading)" if view.config.prior == "seed" else "")],
         ["seed, sampler", f"{a['seed']}, {a.get('sampler', '-')}"],
         ["draws", f"{view.idata.posterior.sizes['chain']} chains x {view.idata.posterior.sizes['draw']} draws"],
