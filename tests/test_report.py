@@ -78,7 +78,7 @@ def test_report_writes_html_markdown_and_every_figure(joint_report):
             assert number in text
         assert attrs["data_hash"] in text and attrs["as_of"] in text
         assert f"scores {attrs['counts']['scores']}" in text
-        assert "Ho et al. 2024" in text and "seed 002" in text
+        assert "Ho et al. 2024" in text and "seed 002" in text and "Epoch" in text
     # the answer comes first: the headline table precedes every figure
     assert html.index(fmt_x(attrs["headline"]["hardware_reduction"]["median"])) < html.index("<img")
 
