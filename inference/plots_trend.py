@@ -20,6 +20,9 @@ from effcompute.models.trend import GPT3_SERIES, TREND_EPOCH
 #: Posterior draws used to draw curves and bands (thinned evenly).
 CURVE_DRAWS = 400
 HO_ET_AL_2024_CITATION = "Ho et al. 2024, Algorithmic progress in language models (arXiv:2403.05812)"
+#: How the paper's own abstracts state the figure (the arXiv v1 abstract and the NeurIPS 2024 version differ).
+HO_ET_AL_2024_ABSTRACTS = ("its arXiv v1 abstract: about 8 months, 95% CI about 5 to 14 months; "
+                           "its NeurIPS 2024 version: about 8 months, 90% CI about 2 to 22 months")
 
 
 def _thin(values: np.ndarray, n: int = CURVE_DRAWS) -> np.ndarray:

@@ -16,7 +16,7 @@ import numpy as np
 
 from effcompute.baseline import years_since_gpt3
 from effcompute.inference.headline import HO_ET_AL_2024_HALVING_MONTHS, INTERVAL_KIND, summarize_draws
-from effcompute.inference.plots_trend import HO_ET_AL_2024_CITATION, halving_time_draws
+from effcompute.inference.plots_trend import HO_ET_AL_2024_ABSTRACTS, HO_ET_AL_2024_CITATION, halving_time_draws
 from effcompute.inference.runio import load_run
 from effcompute.inference.seed_mc import epoch_interactive_comparison, seed_reported
 
@@ -174,7 +174,8 @@ def comparison_table(view: RunView) -> Table:
     ]
     return Table(["", f"this run ({view.model}), median (80%)", "seed 002 (Monte Carlo medians)", "Epoch interactive model, as seed 002 quotes it", "Ho et al. 2024"], rows,
                  "Seed 002 and Epoch's figures are as the seed states them; halving times of seed 002 and Epoch are implied by their per-year rates. "
-                 f"Ho et al. measure perplexity-matched pre-training progress, not benchmark-matched progress ({HO_ET_AL_2024_CITATION}).")
+                 f"Ho et al. measure perplexity-matched pre-training progress, not benchmark-matched progress ({HO_ET_AL_2024_CITATION}; "
+                 f"{HO_ET_AL_2024_ABSTRACTS}).")
 
 
 def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
