@@ -73,7 +73,8 @@ def plot_trace(idata, var_names=None):
 def plot_rank(idata, var_names=None):
     """Rank plots: with mixing chains each chain's rank histogram is flat."""
     names = var_names or [n for n in key_variables(idata) if idata.posterior[n].ndim == 2]
-    return as_figure(az.plot_rank(idata, var_names=names, kind="bars", figsize=(10, 2.0 * int(np.ceil(len(names) / 3)))))
+    rows = int(np.ceil(len(names) / 3))
+    return as_figure(az.plot_rank(idata, var_names=names, kind="bars", figsize=(10, 2.8 * rows), backend_kwargs={"layout": "constrained"}))
 
 
 def plot_energy(idata):
