@@ -3,7 +3,8 @@
 Each function returns a matplotlib Figure (tables return a DataFrame); they
 live in :mod:`~effcompute.inference.plots_factors` (factors and reductions),
 :mod:`~effcompute.inference.plots_diagnostics` (sampler diagnostics and model
-checks) and :mod:`~effcompute.inference.plots_trend` (the benchmark trend).
+checks), :mod:`~effcompute.inference.plots_trend` (the benchmark trend) and
+:mod:`~effcompute.inference.plots_update` (what an addition moved).
 Save one with ``fig.savefig("name.png", dpi=150)``.
 """
 
@@ -33,6 +34,7 @@ from effcompute.inference.plots_factors import (
     plot_tension,
 )
 from effcompute.inference.plots_trend import halving_time_draws, plot_flop_to_match_gpt3, plot_halving_time, plot_score_vs_flop
+from effcompute.inference.plots_update import plot_surprise, plot_what_moved
 
 __all__ = [
     "compute_reduction_sources",
@@ -54,8 +56,10 @@ __all__ = [
     "plot_rank",
     "plot_reduction_distributions",
     "plot_score_vs_flop",
+    "plot_surprise",
     "plot_tension",
     "plot_trace",
+    "plot_what_moved",
     "pointwise_loo",
     "ppc_table",
 ]

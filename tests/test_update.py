@@ -95,3 +95,17 @@ def test_approximate_update_is_close_to_the_exact_refit(datasets):
     assert surprise and {s["release"] for s in surprise} <= set(HELD_BACK)
     assert all(0 <= s["percentile"] <= 100 for s in surprise)
     assert np.mean([s["outside95"] for s in surprise]) < 0.5
+
+
+def test_update_figures_draw_every_row():
+    from effcompute.inference import plots
+
+    row = {"before": {"median": 10.0, "lo80": 5.0, "hi80": 20.0}, "after": {"median": 12.0, "lo80": 6.0, "hi80": 24.0}, "ratio": 1.2, "shift": 0.26}
+    fig = plots.plot_what_moved({"rows": {"compute_reduction": row, "moe_multiplier": row, "compute_reduction_topdown": row}})
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["moe", "compute reduction"]
+    surprise = [
+        {"release": "A", "what": "MMLU@5 score", "observed": 70.0, "predicted": {"median": 60.0, "lo95": 50.0, "hi95": 68.0}, "percentile": 99.0, "outside95": True},
+        {"release": "B", "what": "MMLU@5 score", "observed": 60.0, "predicted": {"median": 60.0, "lo95": 50.0, "hi95": 70.0}, "percentile": 50.0, "outside95": False},
+    ]
+    fig = plots.plot_surprise(surprise)
+    assert len(fig.axes[0].get_yticklabels()) == 2 and fig.axes[0].get_xlim()[1] > 70.0
