@@ -278,7 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules():
     """``register(subparsers)`` functions of the command groups kept in their own modules."""
-    return []
+    from effcompute import cli_check
+
+    return [cli_check.register]
 
 
 def main(argv=None) -> int:
