@@ -9,7 +9,13 @@ def cmd_check_sbc(args) -> int:
     from effcompute.inference.sbc import SBCSettings, run_sbc, save_sbc
 
     settings = SBCSettings(draws=args.draws, tune=args.tune, chains=args.chains, thin=args.thin)
-    summary, results = run_sbc(args.model, args.sims, args.seed, data_dir=args.data, workers=args.workers, settings=settings, prior=args.prior)
+    log_path = None
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        log_path = args.out / f"sbc_{args.model}_sims.jsonl"
+    summary, results = run_sbc(
+        args.model, args.sims, args.seed, data_dir=args.data, workers=args.workers, settings=settings, prior=args.prior, log_path=log_path
+    )
     if args.out:
         summary["files"] = save_sbc(summary, results, args.out)
     if args.json:

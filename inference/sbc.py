@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -202,8 +203,13 @@ def summarize(results: list[dict], seed: int = 0) -> dict:
     }
 
 
-def run_sbc(model_name: str, sims: int, seed: int = 1, *, data_dir=None, workers: int | None = None, settings: SBCSettings | None = None, prior: str = "seed") -> tuple[dict, list[dict]]:
+def run_sbc(
+    model_name: str, sims: int, seed: int = 1, *, data_dir=None, workers: int | None = None, settings: SBCSettings | None = None,
+    prior: str = "seed", log_path=None,
+) -> tuple[dict, list[dict]]:
     """Run ``sims`` simulations of one model over ``workers`` processes (default: all cores).
+
+    ``log_path``, if given, receives one JSON line per finished simulation (a partial record survives an interrupted run).
 
     Returns
     -------
@@ -225,7 +231,20 @@ def run_sbc(model_name: str, sims: int, seed: int = 1, *, data_dir=None, workers
         futures = [
             pool.submit(_run_one, i, seed * 100_003 + i, {n: v[i] for n, v in truth.items()}, data[i]) for i in range(sims)
         ]
-        results = [f.result() for f in futures]
+        results = []
+        log = open(log_path, "w") if log_path else None
+        try:
+            for done, future in enumerate(as_completed(futures), 1):
+                results.append(future.result())
+                if log:
+                    log.write(json.dumps(results[-1]) + "\n")
+                    log.flush()
+                if done % 50 == 0:
+                    print(f"sbc {model_name}: {done}/{sims} simulations, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+        finally:
+            if log:
+                log.close()
+        results.sort(key=lambda r: r["sim"])
     summary = summarize(results, seed)
     summary.update(model=model_name, seed=seed, workers=workers, wall_seconds=time.perf_counter() - t0, settings=asdict(settings), prior=prior)
     return summary, results
