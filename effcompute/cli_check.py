@@ -45,7 +45,7 @@ def cmd_check_sensitivity(args) -> int:
 def cmd_check_influence(args) -> int:
     from effcompute.inference.influence import format_influence, run_influence
 
-    result = run_influence(args.run, data_dir=args.data, top=args.top)
+    result = run_influence(args.run, data_dir=args.data, top=args.top, refit=args.refit)
     if args.json:
         print_json(result)
     else:
@@ -95,6 +95,7 @@ def register(subparsers) -> None:
     i = csub.add_parser("influence", help="PSIS-LOO Pareto k per observation and leave-one-source-out moves of R_compute")
     i.add_argument("run", type=existing_path)
     i.add_argument("--top", type=positive_int, default=10, help="observations listed, highest Pareto k first")
+    i.add_argument("--refit", action="store_true", help="refit without each source whose PSIS estimate is unreliable (k > 0.7)")
     i.add_argument("--data", **data_opt)
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_check_influence)

@@ -7,7 +7,7 @@
 - Leave one source out: drop every row of one matched-pair study or one cost
   source and see how far the median of R_compute moves. Estimated by PSIS
   (weights exp(-sum of the group's log-likelihood)); a group whose Pareto k
-  exceeds 0.7 is marked unreliable (refit without it to know the move).
+  exceeds 0.7 is marked unreliable, and refitted without its rows on request.
 """
 
 from __future__ import annotations
@@ -29,20 +29,30 @@ SOURCE_GROUPS = (
 TARGET = dims.COMPUTE_REDUCTION
 
 
-def pointwise_pareto_k(idata) -> pd.DataFrame:
-    """One row per observation: likelihood term, observation label, Pareto k of its LOO weights."""
+def score_labels(dataset, config) -> list[str]:
+    """'release series' of each score observation, in the trend block's order."""
+    from effcompute.models.trend import prepare_trend
+
+    tr = prepare_trend(dataset, config)
+    return [f"{tr.coords[dims.RELEASE][r]} {tr.coords[dims.SERIES][s]}" for r, s in zip(tr.obs["release"], tr.obs["series"])]
+
+
+def pointwise_pareto_k(idata, labels: dict | None = None) -> pd.DataFrame:
+    """One row per observation: likelihood term, observation label, Pareto k of its LOO weights.
+
+    ``labels``: likelihood term -> observation labels, where the coordinate is a bare index.
+    """
     import arviz as az
 
     rows = []
     for var in idata.log_likelihood.data_vars:
         ll = idata.log_likelihood[var]
         if ll.ndim == 2:  # a single observation (the joint model's link, the fp8 release count)
-            labels = [var]
+            labels_here = [var]
         else:
-            obs_dim = ll.dims[2]
-            labels = [str(v) for v in ll[obs_dim].values]
+            labels_here = (labels or {}).get(var) or [str(v) for v in ll[ll.dims[2]].values]
         loo = az.loo(idata, var_name=var, pointwise=True)
-        for label, k in zip(labels, np.atleast_1d(loo.pareto_k.values)):
+        for label, k in zip(labels_here, np.atleast_1d(loo.pareto_k.values)):
             rows.append({"term": var, "observation": label, "pareto_k": float(k)})
     return pd.DataFrame(rows).sort_values("pareto_k", ascending=False, ignore_index=True)
 
@@ -83,15 +93,32 @@ def leave_one_source_out(idata, dataset) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("ratio", key=lambda r: np.abs(np.log(r)), ascending=False, ignore_index=True) if rows else pd.DataFrame(rows)
 
 
-def run_influence(path, *, data_dir=None, top: int = 10) -> dict:
-    """Pareto k per observation and leave-one-source-out moves of R_compute for a saved run."""
+def refit_without(dataset, config, table: str, source: str, *, draws=500, tune=500, chains=2, seed=1) -> float:
+    """Exact refit without one source's rows; the median of R_compute."""
+    from effcompute.data.load import Dataset
+    from effcompute.inference.fit import sample_model
+    from effcompute.models import build_model
+
+    group_col = {t: g for _, _, t, _, g in SOURCE_GROUPS}[table]
+    frames = dict(dataset.frames)
+    frames[table] = frames[table][frames[table][group_col].astype(str) != source].reset_index(drop=True)
+    idata, _ = sample_model(build_model(Dataset(frames, dataset.data_dir), config), draws=draws, tune=tune, chains=chains, seed=seed, quiet=True, progress=False)
+    return float(np.median(idata.posterior[TARGET].values))
+
+
+def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) -> dict:
+    """Pareto k per observation and leave-one-source-out moves of R_compute for a saved run.
+
+    With ``refit``, every source whose PSIS estimate is unreliable (k > 0.7) is refitted without its rows.
+    """
     from effcompute.data.load import load_dataset
     from effcompute.inference.runio import load_run, rebuild_model
 
     idata, config, _ = load_run(path)
     model = rebuild_model(path, data_dir)
+    dataset = load_dataset(data_dir)
     add_log_prior_and_likelihood(idata, model)
-    k = pointwise_pareto_k(idata)
+    k = pointwise_pareto_k(idata, {"score": score_labels(dataset, config)} if "score" in idata.log_likelihood else None)
     result = {
         "model": config.model, "run": str(path), "n_observations": int(len(k)),
         "n_k_above_0.7": int((k.pareto_k > K_BAD).sum()), "n_k_above_0.5": int((k.pareto_k > 0.5).sum()),
@@ -99,7 +126,12 @@ def run_influence(path, *, data_dir=None, top: int = 10) -> dict:
     }
     if TARGET in idata.posterior:
         result["compute_reduction_median"] = float(np.median(idata.posterior[TARGET].values))
-        result["leave_one_source_out"] = leave_one_source_out(idata, load_dataset(data_dir)).to_dict(orient="records")
+        loso = leave_one_source_out(idata, dataset).to_dict(orient="records")
+        for row in loso:
+            if refit and not row["reliable"]:
+                row["median_refit"] = refit_without(dataset, config, row["table"], row["source"])
+                row["ratio_refit"] = row["median_refit"] / result["compute_reduction_median"]
+        result["leave_one_source_out"] = loso
     return result
 
 
@@ -115,6 +147,6 @@ def format_influence(result: dict) -> str:
         lines += ["", f"R_compute median {result['compute_reduction_median']:.0f}x; without one source (PSIS):",
                   f"{'table':14s}{'source':34s}{'rows':>5s}{'median':>9s}{'ratio':>7s}{'k':>6s}"]
         for r in result["leave_one_source_out"]:
-            lines.append(f"{r['table']:14s}{r['source'][:33]:34s}{r['rows']:5d}{r['median_without']:9.0f}{r['ratio']:7.2f}{r['pareto_k']:6.2f}"
-                         + ("" if r["reliable"] else "  (k > 0.7: estimate unreliable)"))
+            note = "" if r["reliable"] else (f"  k > 0.7; refit: {r['median_refit']:.0f} (ratio {r['ratio_refit']:.2f})" if "median_refit" in r else "  (k > 0.7: estimate unreliable; --refit)")
+            lines.append(f"{r['table']:14s}{r['source'][:33]:34s}{r['rows']:5d}{r['median_without']:9.0f}{r['ratio']:7.2f}{r['pareto_k']:6.2f}{note}")
     return "\n".join(lines)
