@@ -121,6 +121,7 @@ def test_sensitivity_diagnosis():
     assert sensitivity.diagnose(0.2, 0.01) == "prior-dominated"
     assert sensitivity.diagnose(0.2, 0.2) == "prior-data conflict"
     assert sensitivity.diagnose(0.01, 0.3) == ""
+    assert sensitivity.diagnose(0.2, 0.08, {"prior": 0.02, "likelihood": 0.09}) == "prior-dominated"
 
 
 def test_power_scaling_covers_every_headline_factor(models):
@@ -128,7 +129,8 @@ def test_power_scaling_covers_every_headline_factor(models):
     idata, _ = mock_fit(m, draws=100)
     sensitivity.add_log_prior_and_likelihood(idata, m)
     assert "study_z" in idata.log_prior and "pair_log_multiplier" in idata.log_likelihood
-    sens = sensitivity.power_scaling(idata)
+    sens, floor = sensitivity.power_scaling(idata)
+    assert 0 < floor["prior"] < 1 and 0 < floor["likelihood"] < 1
     assert {f"{f}_multiplier" for f in dims.FACTORS} <= set(sens)
     assert "compute_reduction" in sens and all(np.isfinite(v).all() for v in sens.values())
 
