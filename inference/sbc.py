@@ -250,6 +250,12 @@ def run_sbc(
     return summary, results
 
 
+def results_from_log(path) -> list[dict]:
+    """The per-simulation results a run logged to JSONL (an interrupted run's partial record), in simulation order."""
+    lines = Path(path).read_text().splitlines()
+    return sorted((json.loads(line) for line in lines if line.strip()), key=lambda r: r["sim"])
+
+
 def plot_sbc(summary: dict, results: list[dict], path, seed: int = 0):
     """ECDF-difference plot per ranked quantity with its simultaneous 95% band (and the family-wise band, dashed)."""
     import matplotlib
