@@ -282,7 +282,7 @@ def plot_sbc(summary: dict, results: list[dict], path, seed: int = 0):
         ax.set_title(label, fontsize=6.5)
     for ax in axes.flat[len(keys):]:
         ax.axis("off")
-    fig.suptitle(f"SBC {summary['model']}: ECDF - uniform of fractional ranks, {n} sims, {kept} draws each; grey = simultaneous 95% band", fontsize=9)
+    fig.suptitle(f"SBC {summary['model']}: ECDF - uniform of fractional ranks, {n} sims, {kept} draws each; grey = simultaneous 95% band, dashed = family-wise band", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
