@@ -278,9 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules():
     """``register(subparsers)`` functions of the command groups kept in their own modules."""
-    from effcompute import cli_report, cli_workspace
+    from effcompute import cli_check, cli_report, cli_workspace
 
-    return [cli_workspace.register, cli_report.register]
+    return [cli_workspace.register, cli_report.register, cli_check.register]
 
 
 def main(argv=None) -> int:

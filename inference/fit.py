@@ -82,6 +82,23 @@ def _log(msg: str, quiet: bool) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
+def compile_for_nutpie(model: pm.Model):
+    """Compile ``model`` for nutpie once; ``compiled.with_data(name=values)`` then swaps its pm.Data without recompiling."""
+    import nutpie
+
+    return nutpie.compile_pymc_model(model)
+
+
+def sample_compiled(compiled, *, draws=1000, tune=1000, chains=4, seed=1, target_accept=0.9, progress=False, cores=None):
+    """NUTS draws from a model compiled by :func:`compile_for_nutpie` (posterior and sample stats)."""
+    import nutpie
+
+    kwargs = {} if cores is None else {"cores": cores}
+    return nutpie.sample(
+        compiled, draws=draws, tune=tune, chains=chains, seed=seed, progress_bar=progress, save_warmup=False, target_accept=target_accept, **kwargs
+    )
+
+
 def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sampler="auto", target_accept=0.9, progress=None, quiet=False):
     """Sample the posterior of ``model`` with NUTS.
 
@@ -108,17 +125,13 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
     progress = sys.stderr.isatty() if progress is None else progress
     timings = FitTimings(sampler=which)
     if which == "nutpie":
-        import nutpie
-
         _log(f"compiling the model for nutpie ({len(model.free_RVs)} free variables)...", quiet)
         t = time.perf_counter()
-        compiled = nutpie.compile_pymc_model(model)
+        compiled = compile_for_nutpie(model)
         timings.compile_s = time.perf_counter() - t
         _log(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
         t = time.perf_counter()
-        idata = nutpie.sample(
-            compiled, draws=draws, tune=tune, chains=chains, seed=seed, progress_bar=progress, save_warmup=False, target_accept=target_accept
-        )
+        idata = sample_compiled(compiled, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=target_accept, progress=progress)
         timings.sample_s = time.perf_counter() - t
     else:
         _log(f"compiling the model for PyMC's NUTS ({len(model.free_RVs)} free variables)...", quiet)

@@ -40,6 +40,8 @@ def build_joint_model(dataset, config: ModelConfig | None = None) -> pm.Model:
         log_bottom_up = add_reductions(log_gain, hw, years)
         log_top_down = add_trend_block(tr, config)
         tension = pm.Deterministic("tension_log_ratio", log_top_down - log_bottom_up)
-        pm.Normal("link", mu=tension, sigma=config.link_sd, observed=0.0)
+        # The link's 0 is a pseudo-observation held in a data container like every other
+        # observation, so simulation-based calibration can draw it from its own distribution.
+        pm.Normal("link", mu=tension, sigma=config.link_sd, observed=pm.Data("link_y", 0.0))
     model.effcompute_info = {"as_of": ev.as_of.isoformat(), "years_since_gpt3": years, "excluded": ev.excluded + tr.excluded}
     return model

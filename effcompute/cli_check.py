@@ -1,0 +1,111 @@
+"""``effcompute check``: simulation-based calibration, prior sensitivity, influence and forecasts of unseen releases."""
+
+from __future__ import annotations
+
+from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json
+
+
+def cmd_check_sbc(args) -> int:
+    from effcompute.inference.sbc import SBCSettings, run_sbc, save_sbc
+
+    settings = SBCSettings(draws=args.draws, tune=args.tune, chains=args.chains, thin=args.thin)
+    log_path = None
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        log_path = args.out / f"sbc_{args.model}_sims.jsonl"
+    summary, results = run_sbc(
+        args.model, args.sims, args.seed, data_dir=args.data, workers=args.workers, settings=settings, prior=args.prior, log_path=log_path
+    )
+    if args.out:
+        summary["files"] = save_sbc(summary, results, args.out)
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"SBC {args.model}: {summary['sims']} simulations, {summary['kept_draws_per_sim']} kept draws each, "
+              f"{summary['seconds_per_sim']['mean']:.2f} s per simulation, {summary['divergent_sims']} with divergences")
+        print(f"{'quantity':44s}{'in band':>9s}{'cov50':>8s}{'cov80':>8s}{'cov90':>8s}")
+        for name, row in summary["parameters"].items():
+            cov = "".join(f"{row[k]:8.2f}" if k in row else f"{'':8s}" for k in ("coverage50", "coverage80", "coverage90"))
+            print(f"{name:44s}{'yes' if row['in_band'] else 'NO':>9s}{cov}")
+        print("passed" if summary["passed"] else f"FAILED: outside band: {', '.join(summary['outside_band'])}")
+    return 0 if summary["passed"] else 1
+
+
+def cmd_check_sensitivity(args) -> int:
+    from effcompute.inference.sensitivity import format_sensitivity, run_sensitivity
+
+    result = run_sensitivity(args.run, data_dir=args.data, against=args.against)
+    if args.json:
+        print_json(result)
+    else:
+        print(format_sensitivity(result))
+    return 0
+
+
+def cmd_check_influence(args) -> int:
+    from effcompute.inference.influence import format_influence, run_influence
+
+    result = run_influence(args.run, data_dir=args.data, top=args.top, refit=args.refit)
+    if args.json:
+        print_json(result)
+    else:
+        print(format_influence(result))
+    return 0
+
+
+def cmd_check_forecast(args) -> int:
+    from effcompute.inference.forecast import format_forecast, run_forecast
+
+    result = run_forecast(args.cutoff, data_dir=args.data, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed)
+    if args.json:
+        print_json(result)
+    else:
+        print(format_forecast(result))
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add ``check`` and its subcommands to the top-level parser."""
+    data_opt = dict(default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
+    c = subparsers.add_parser("check", help="calibration, prior sensitivity, influence and forecast checks")
+    csub = c.add_subparsers(dest="check_command", required=True)
+
+    s = csub.add_parser("sbc", help="simulation-based calibration and parameter recovery of a model")
+    s.add_argument("--model", choices=["evidence", "trend", "joint"], required=True)
+    s.add_argument("--sims", type=positive_int, default=100)
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--prior", choices=["seed", "weak"], default="seed")
+    s.add_argument("--draws", type=positive_int, default=400, help="posterior draws per chain per simulation, before thinning")
+    s.add_argument("--tune", type=positive_int, default=400)
+    s.add_argument("--chains", type=positive_int, default=1)
+    s.add_argument("--thin", type=positive_int, default=4, help="keep every THIN-th draw for the ranks")
+    s.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    s.add_argument("--data", **data_opt)
+    s.add_argument("--out", type=path_arg, default=None, help="folder for the summary JSON, ranks CSV and ECDF plot")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_check_sbc)
+
+    se = csub.add_parser("sensitivity", help="power-scaling prior/likelihood sensitivity of a saved run's headline quantities")
+    se.add_argument("run", type=existing_path)
+    se.add_argument("--against", type=existing_path, default=None, help="a run of the same model under other priors, shown beside")
+    se.add_argument("--data", **data_opt)
+    se.add_argument("--json", action="store_true")
+    se.set_defaults(func=cmd_check_sensitivity)
+
+    i = csub.add_parser("influence", help="PSIS-LOO Pareto k per observation and leave-one-source-out moves of R_compute")
+    i.add_argument("run", type=existing_path)
+    i.add_argument("--top", type=positive_int, default=10, help="observations listed, highest Pareto k first")
+    i.add_argument("--refit", action="store_true", help="refit without each source whose PSIS estimate is unreliable (k > 0.7)")
+    i.add_argument("--data", **data_opt)
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_check_influence)
+
+    f = csub.add_parser("forecast", help="fit on releases before a cutoff, predict later releases' scores, MFU and costs")
+    f.add_argument("--cutoff", type=date_arg, required=True)
+    f.add_argument("--draws", type=positive_int, default=500)
+    f.add_argument("--tune", type=positive_int, default=500)
+    f.add_argument("--chains", type=positive_int, default=2)
+    f.add_argument("--seed", type=int, default=1)
+    f.add_argument("--data", **data_opt)
+    f.add_argument("--json", action="store_true")
+    f.set_defaults(func=cmd_check_forecast)

@@ -1,0 +1,183 @@
+"""effcompute check: SBC machinery, forecast split and scoring, sensitivity and influence (fast, mocked); real runs are slow."""
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from effcompute import dims
+from effcompute.cli import main
+from effcompute.data.load import load_dataset
+from effcompute.inference import forecast, influence, sbc, sensitivity
+from effcompute.inference.simulate import observed_data_names
+from effcompute.models import build_model
+from effcompute.models.config import ModelConfig
+from tests.mock_sampling import mock_fit
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def models(ds):
+    return {name: build_model(ds, ModelConfig(model=name)) for name in ("evidence", "trend", "joint")}
+
+
+def test_joint_link_is_a_data_container_so_sbc_simulates_it(models):
+    assert observed_data_names(models["joint"])["link"] == "link_y"
+
+
+def test_ranked_quantities_cover_factors_and_skip_per_row_offsets(models):
+    labels = [sbc.quantity_label(models["joint"], n, i) for n, i in sbc.ranked_quantities(models["joint"])]
+    for f in dims.COMPUTE_FACTORS:
+        assert f"log_gain[{f}]" in labels
+    assert "g_oom_per_year" in labels and "compute_reduction" in labels and "tension_log_ratio" in labels
+    assert not any(lab.startswith(sbc.NUISANCE) for lab in labels)
+    assert not any(lab.startswith(("log_transformer_pp", "log_chinchilla_gain")) for lab in labels)
+
+
+def test_draw_simulations_gives_truth_and_data_for_every_observation(models):
+    m = models["joint"]
+    truth, data = sbc.draw_simulations(m, 3, seed=5)
+    assert len(data) == 3 and set(data[0]) == set(observed_data_names(m).values())
+    assert truth["g_oom_per_year"].shape == (3,)
+    assert data[0]["score_y"].shape == m["score_y"].get_value().shape
+    assert not np.allclose(data[0]["score_y"], data[1]["score_y"])
+
+
+def test_loglik_is_highest_near_the_data_generating_point(models):
+    m = models["trend"]
+    truth, data = sbc.draw_simulations(m, 2, seed=3)
+    free = [rv.name for rv in m.free_RVs]
+    at = [{n: truth[n][i] for n in free} for i in range(2)]
+    loglik = sbc.loglik_function(m)
+    own, other = loglik(data[0], at)
+    assert np.isfinite(own) and own > other
+
+
+def test_rank_with_ties_counts_draws_below():
+    rng = np.random.default_rng(0)
+    assert sbc.rank_with_ties(np.array([0.1, 0.2, 0.3]), 0.25, rng) == 2
+    assert sbc.rank_with_ties(np.array([1.0, 1.0, 1.0]), 1.0, rng) in (0, 1, 2, 3)
+
+
+def _fake_results(rank_fn, sims=300, kept=99, seed=0):
+    rng = np.random.default_rng(seed)
+    return [{"sim": i, "ranks": {"a": int(rank_fn(rng, kept))}, "hits": {"a": [True, True, True]}, "divergences": 0, "kept_draws": kept, "seconds": 1.0}
+            for i in range(sims)]
+
+
+def test_summarize_passes_uniform_ranks_and_fails_overconfident_ones():
+    uniform = sbc.summarize(_fake_results(lambda rng, L: rng.integers(0, L + 1)))
+    assert uniform["passed"] and uniform["parameters"]["a"]["in_band"]
+    # an overconfident posterior puts the truth in the tails: ranks pile at 0 and L
+    tails = sbc.summarize(_fake_results(lambda rng, L: rng.choice([0, L]) if rng.uniform() < 0.3 else rng.integers(0, L + 1)))
+    assert not tails["passed"] and tails["outside_band"] == ["a"]
+
+
+def test_forecast_split_keeps_post_cutoff_rows_out_of_the_fit(ds):
+    cutoff = dt.date(2024, 1, 1)
+    before, after = forecast.split_dataset(ds, cutoff)
+    assert (pd.to_datetime(before["releases"].release_date) < pd.Timestamp(cutoff)).all()
+    assert (pd.to_datetime(before["mfu"].date) < pd.Timestamp(cutoff)).all()
+    assert set(before["scores"].release) <= set(before["releases"].name)
+    late = set(after["scores"].release)
+    assert late and not late & set(before["releases"].name)
+
+
+def test_log_linear_baseline_reproduces_a_line():
+    train = pd.DataFrame({"series": ["A"] * 3, "log10_flop": [22.0, 23.0, 24.0], "score": [30.0, 40.0, 50.0]})
+    test = pd.DataFrame({"series": ["A", "B"], "log10_flop": [25.0, 25.0]})
+    np.testing.assert_allclose(forecast.log_linear_baseline(train, test), [60.0, np.nan])
+
+
+def test_coverage_counts_observations_inside_central_intervals():
+    draws = np.linspace(0, 1, 1001)
+    pred = pd.DataFrame({"draws": [draws] * 4, "observed": [0.5, 0.2, 0.04, 0.99]})
+    cov = forecast.coverage(pred)
+    assert cov == {"coverage50": 0.25, "coverage80": 0.5, "coverage95": 0.75}
+
+
+def test_forecast_predictions_from_a_mocked_fit(ds):
+    before, after = forecast.split_dataset(ds, dt.date(2024, 1, 1))
+    config = ModelConfig(model="joint")
+    idata, _ = mock_fit(build_model(before, config), draws=40)
+    rng = np.random.default_rng(0)
+    from effcompute.models.evidence import prepare_evidence
+    from effcompute.models.trend import prepare_trend
+
+    scores = forecast.predict_scores(idata.posterior, prepare_trend(before, config).coords[dims.SERIES], after, config, rng)
+    other = forecast.predict_mfu_and_costs(idata.posterior, prepare_evidence(before, config).coords[dims.GENERATION], after, config, rng)
+    assert len(scores) > 30 and set(other.kind) == {"mfu", "cost"}
+    assert all(len(d) == 80 and np.isfinite(d).all() for d in pd.concat([scores, other]).draws)
+    assert (other[other.kind == "mfu"].draws.map(lambda d: ((d > 0) & (d < 1)).all())).all()
+
+
+def test_sensitivity_diagnosis():
+    assert sensitivity.diagnose(0.2, 0.01) == "prior-dominated"
+    assert sensitivity.diagnose(0.2, 0.2) == "prior-data conflict"
+    assert sensitivity.diagnose(0.01, 0.3) == ""
+    assert sensitivity.diagnose(0.2, 0.08, {"prior": 0.02, "likelihood": 0.09}) == "prior-dominated"
+
+
+def test_power_scaling_covers_every_headline_factor(models):
+    m = models["evidence"]
+    idata, _ = mock_fit(m, draws=100)
+    sensitivity.add_log_prior_and_likelihood(idata, m)
+    assert "study_z" in idata.log_prior and "pair_log_multiplier" in idata.log_likelihood
+    sens, floor = sensitivity.power_scaling(idata)
+    assert 0 < floor["prior"] < 1 and 0 < floor["likelihood"] < 1
+    assert {f"{f}_multiplier" for f in dims.FACTORS} <= set(sens)
+    assert "compute_reduction" in sens and all(np.isfinite(v).all() for v in sens.values())
+
+
+def test_weighted_median():
+    assert influence.weighted_median(np.array([3.0, 1.0, 2.0]), np.array([0.1, 0.1, 0.8])) == 2.0
+    assert influence.weighted_median(np.array([3.0, 1.0, 2.0]), np.array([0.7, 0.1, 0.2])) == 3.0
+
+
+def test_influence_tables_from_a_mocked_fit(models, ds):
+    m = models["evidence"]
+    idata, _ = mock_fit(m, draws=100)
+    sensitivity.add_log_prior_and_likelihood(idata, m)
+    k = influence.pointwise_pareto_k(idata)
+    assert len(k) == sum(int(np.prod(idata.log_likelihood[v].shape[2:])) for v in idata.log_likelihood.data_vars)
+    loso = influence.leave_one_source_out(idata, ds)
+    assert set(loso.table) == {"matched_pairs", "costs"}
+    studies = set(ds["matched_pairs"][ds["matched_pairs"].technique != "other"].study)
+    assert set(loso[loso.table == "matched_pairs"].source) == studies
+
+
+def test_check_sbc_parser_has_the_interface():
+    from effcompute.cli import build_parser
+
+    args = build_parser().parse_args(["check", "sbc", "--model", "joint", "--sims", "5", "--seed", "1", "--json"])
+    assert (args.model, args.sims, args.seed, args.json) == ("joint", 5, 1, True)
+    args = build_parser().parse_args(["check", "forecast", "--cutoff", "2024-01-01", "--json"])
+    assert args.cutoff == dt.date(2024, 1, 1)
+
+
+@pytest.mark.slow
+def test_check_sbc_json_interface_on_a_small_run(capsys):
+    code = main(["check", "sbc", "--model", "trend", "--sims", "20", "--seed", "1", "--draws", "100", "--tune", "150", "--thin", "2", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["sims"] == 20 and isinstance(out["passed"], bool) and code == (0 if out["passed"] else 1)
+    for name in ("g_oom_per_year", "log_likelihood"):
+        assert isinstance(out["parameters"][name]["in_band"], bool)
+    assert 0.0 <= out["parameters"]["g_oom_per_year"]["coverage90"] <= 1.0
+    # 20 simulations cannot show small miscalibration, but a broken rank computation fails here
+    assert sum(p["in_band"] for p in out["parameters"].values()) >= 0.9 * len(out["parameters"])
+
+
+@pytest.mark.slow
+def test_check_forecast_json_interface(capsys):
+    assert main(["check", "forecast", "--cutoff", "2024-01-01", "--draws", "150", "--tune", "200", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["n"] > 100
+    for key in ("coverage50", "coverage80", "coverage95", "mae", "mae_baseline"):
+        assert np.isfinite(out[key])
+    assert out["coverage50"] <= out["coverage80"] <= out["coverage95"]
