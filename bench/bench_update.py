@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from effcompute.data.additions import apply_additions, split_at
+from effcompute.data.transactions import apply_additions, split_at
 from effcompute.data.load import load_dataset
 from effcompute.data.workspace import Workspace
 from effcompute.inference.run import run_fit

@@ -13,7 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from effcompute.data.additions import additions_yaml, split_at
+from effcompute.data.additions import additions_yaml
+from effcompute.data.transactions import split_at
 
 
 def main() -> int:

@@ -9,10 +9,9 @@ Accepted files:
   column, a list is rows of mfu.csv).
 * CSV: rows of ``releases.csv`` (header required; columns may be a subset).
 
-Every check of the bundled tables applies (:mod:`effcompute.data.schema`),
-plus the checks that only make sense for additions: duplicates of what the
-data already holds, unit sanity of the magnitudes, and close matches for
-unknown hardware.
+Reading only checks the file's shape; :mod:`effcompute.data.addition_checks`
+checks the rows against the data and :mod:`effcompute.data.transactions`
+writes them.
 """
 
 from __future__ import annotations
@@ -24,30 +23,14 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
-from effcompute.accounting import FLOP_PER_PARAM_TOKEN
-from effcompute.data.schema import SCHEMAS, check_links, check_table
+from effcompute.data.schema import SCHEMAS
 
 ADDABLE = ("releases", "scores", "mfu", "costs")
 CHILD_TABLES = ("scores", "mfu", "costs")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
-#: Plausible magnitudes (inclusive): a value outside is a unit mistake until shown otherwise.
-MAGNITUDES = {
-    "params_total": (1e6, 1e14, "a count of parameters (70B is 7e10)"),
-    "params_active": (1e6, 1e14, "a count of parameters (70B is 7e10)"),
-    "train_tokens": (1e8, 1e15, "a count of tokens (15T is 1.5e13)"),
-    "train_flop": (1e17, 1e29, "total training FLOP (GPT-3 is 3.14e23)"),
-    "n_chips": (1, 1e7, "a number of accelerators"),
-    "train_days": (0.01, 1000, "wall-clock days"),
-    "gpu_hours": (1, 1e10, "accelerator-hours"),
-    "cost_usd": (1e3, 1e11, "US dollars"),
-    "context_length": (64, 1e8, "tokens"),
-}
-#: train_flop / (6 x params_active x train_tokens) outside this range is a unit or counting mistake.
-SIX_ND_RATIO = (1 / 3, 3.0)
 
 
 class AdditionError(ValueError):
@@ -184,261 +167,6 @@ def read_additions(path) -> Additions:
 
 
 # -- checking ---------------------------------------------------------------
-def _number(value):
-    """A cell as a finite float, else None."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
-
-
-def _non_finite(additions: Additions) -> list[str]:
-    problems = []
-    for table, df in additions.tables.items():
-        for i, row in df.iterrows():
-            for col, value in row.items():
-                if isinstance(value, str) and value.strip().lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"):
-                    problems.append(f"{table} entry {i + 1} field {col!r}: value {value!r} is not a finite number")
-    return problems
-
-
-def _magnitudes(additions: Additions) -> list[str]:
-    problems = []
-    for table, df in additions.tables.items():
-        for i, row in df.iterrows():
-            for col, (lo, hi, what) in MAGNITUDES.items():
-                x = _number(row.get(col)) if col in row else None
-                if x is not None and x > 0 and math.isfinite(x) and not lo <= x <= hi:
-                    problems.append(f"{table} entry {i + 1} field {col!r}: value {row[col]} is outside {lo:g} to {hi:g}, expected {what}")
-            if table == "releases":
-                flop, tokens = _number(row["train_flop"]), _number(row["train_tokens"])
-                active, total = _number(row["params_active"]), _number(row["params_total"])
-                params = active or total
-                # params_active equal to params_total is often a filled-in guess (Epoch's importer does it, a MoE's
-                # total parameters overstate 6ND), so only 'too much FLOP' is checked unless active < total
-                low = SIX_ND_RATIO[0] if active and total and active < total else 0.0
-                if flop and tokens and params:
-                    ratio = flop / (FLOP_PER_PARAM_TOKEN * params * tokens)
-                    if not low <= ratio <= SIX_ND_RATIO[1]:
-                        problems.append(
-                            f"releases entry {i + 1} field 'train_flop': value {row['train_flop']} is {ratio:.3g} x 6 x params x tokens "
-                            f"= {FLOP_PER_PARAM_TOKEN * params * tokens:.3g}; expected within {SIX_ND_RATIO[0]:.2g}x to {SIX_ND_RATIO[1]:g}x of it (FLOP, not PFLOP or FLOP/s?)"
-                        )
-                elif flop and params:
-                    implied = flop / (FLOP_PER_PARAM_TOKEN * params)
-                    lo, hi, _ = MAGNITUDES["train_tokens"]
-                    if not lo <= implied <= hi:
-                        problems.append(
-                            f"releases entry {i + 1} field 'train_flop': value {row['train_flop']} implies {implied:.3g} training tokens for "
-                            f"{params:.3g} parameters (FLOP = 6ND); expected {lo:g} to {hi:g} tokens"
-                        )
-            if table in ("releases", "mfu"):
-                mfu = _number(row.get("mfu"))
-                if mfu is not None and 1 < mfu <= 100:
-                    problems.append(f"{table} entry {i + 1} field 'mfu': value {row['mfu']} looks like a percentage; expected a fraction from 0 to 1")
-    return problems
-
-
-def _duplicates(additions: Additions, current: dict) -> list[str]:
-    problems = []
-    new = additions.tables.get("releases")
-    if new is None:
-        return problems
-    old = current["releases"]
-    known = set(old["name"])
-    seen = {}
-    for i, row in new.iterrows():
-        name = row["name"]
-        if name in known:
-            problems.append(f"releases entry {i + 1} field 'name': value {name!r} is already in the data")
-        elif name in seen:
-            problems.append(f"releases entry {i + 1} field 'name': value {name!r} repeats entry {seen[name] + 1}")
-        seen.setdefault(name, i)
-        params = _number(row["params_total"])
-        same = old[(old["org"] == row["org"]) & (old["release_date"] == row["release_date"]) & np.isclose(old["params_total"].astype(float), params or -1, rtol=1e-6)]
-        for other in same["name"]:
-            if other != name:
-                problems.append(
-                    f"releases entry {i + 1} field 'name': value {name!r} looks like a duplicate of {other!r} "
-                    f"(same org {row['org']!r}, release_date {row['release_date']} and params_total {row['params_total']})"
-                )
-    return problems
-
-
-def _locate(issue, offsets: dict, source: str) -> str | None:
-    """An issue found in a combined table, told as the addition's entry (None if it is in old rows)."""
-    table = issue.file.removesuffix(".csv")
-    if table not in offsets:
-        return str(issue)
-    if issue.line is None:
-        return f"{table}: field {issue.column!r}: value {issue.value!r} {issue.problem}"
-    entry = issue.line - 2 - offsets[table]
-    if entry < 0:
-        return None
-    return f"{table} entry {entry + 1} field {issue.column!r}: value {issue.value!r} {issue.problem}"
-
-
-def closest_names(name: str, known: list[str], n: int = 3) -> list[str]:
-    """Known names most like ``name``: those containing it (or contained in it) first, then by similarity."""
-    key = name.lower().replace(" ", "").replace("-", "")
-    norm = {k: k.lower().replace(" ", "").replace("-", "") for k in known}
-    contains = [k for k in known if key and (key in norm[k] or norm[k] in key)]
-    similar = difflib.get_close_matches(name, known, n=n, cutoff=0.3)
-    return list(dict.fromkeys(contains + similar))[:n]
-
-
-def _hardware_hints(problems: list[str], hardware: list[str]) -> list[str]:
-    out = []
-    for p in problems:
-        if "is not a known key of hardware.csv" in p:
-            name = p.split("value ", 1)[1].split(" is not", 1)[0].strip("'\"")
-            close = closest_names(name, hardware)
-            p += f"; closest known: {', '.join(close)}" if close else f"; known: {', '.join(hardware)}"
-        out.append(p)
-    return out
-
-
-def failing_rows(additions: Additions, current: dict) -> dict[int, list[str]]:
-    """Release entries (0-based) that fail a check on their own, with the problems: for ``--skip-invalid``."""
-    out = {}
-    df = additions.tables.get("releases")
-    for i in range(0 if df is None else len(df)):
-        one = Additions({"releases": df.iloc[[i]].reset_index(drop=True)}, additions.source)
-        try:
-            check_additions(one, current)
-        except AdditionError as err:
-            out[i] = err.problems
-    return out
-
-
-def check_additions(additions: Additions, current: dict) -> dict:
-    """Check additions against the current (validated) tables; return the combined tables.
-
-    Parameters
-    ----------
-    additions : Additions
-    current : dict of str to pd.DataFrame
-        The data's validated tables (``Dataset.frames``).
-
-    Returns
-    -------
-    dict of str to pd.DataFrame
-        Validated combined tables for every table that gains rows.
-
-    Raises
-    ------
-    AdditionError
-        Listing every problem, each with the table, entry, field and value.
-    """
-    problems = _non_finite(additions) + _magnitudes(additions) + _duplicates(additions, current)
-    combined, offsets = {}, {}
-    frames = dict(current)
-    for table, new in additions.tables.items():
-        old_text = current[table].astype(object).where(current[table].notna(), None)
-        offsets[table] = len(old_text)
-        joined = pd.concat([old_text, new], ignore_index=True)
-        checked, issues = check_table(table, joined, file=f"{table}.csv")
-        problems += [p for p in (_locate(i, offsets, additions.source) for i in issues) if p]
-        if not issues:
-            frames[table] = combined[table] = checked
-    if len(combined) == len(additions.tables):
-        problems += [p for p in (_locate(i, offsets, additions.source) for i in check_links(frames)) if p]
-    problems = _hardware_hints(list(dict.fromkeys(problems)), sorted(current["hardware"]["hardware"]))
-    if problems:
-        raise AdditionError(problems, additions.source)
-    return combined
-
-
-def rows_as_csv(df: pd.DataFrame) -> bytes:
-    """Rows without a header, in the table's column order, for appending to its file."""
-    return df.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
-
-
-def append_rows(existing: bytes, df: pd.DataFrame) -> bytes:
-    """A table file's bytes with ``df``'s rows appended; the existing bytes are kept as they are."""
-    if existing and not existing.endswith(b"\n"):
-        existing += b"\n"
-    return existing + rows_as_csv(df)
-
-
-def added_keys(additions: Additions) -> dict:
-    """What an addition adds, by each table's key column, for the history log."""
-    keys = {"releases": "name", "scores": None, "mfu": "run", "costs": "cost_id"}
-    out = {}
-    for table, df in additions.tables.items():
-        col = keys[table]
-        out[table] = list(df[col]) if col else [f"{r.release} {r.benchmark} {r.shots}-shot ({r.evaluator})" for r in df.itertuples()]
-    return out
-
-
-def apply_additions(workspace, additions: Additions, *, dry_run: bool = False, action: str = "add") -> dict:
-    """Check ``additions`` against the workspace's current tables and, unless ``dry_run``, commit them.
-
-    Everything happens under the workspace lock, so two concurrent calls are
-    serialised and the second is checked against the first one's result.
-
-    Returns
-    -------
-    dict
-        ``added`` (keys per table), ``counts``, ``dry_run``, ``version`` (the
-        new version, or the current one on a dry run) and ``previous``.
-    """
-    from effcompute.data.load import load_dataset
-    from effcompute.data.workspace import pause_for_tests
-
-    with workspace.lock():
-        before = workspace.head
-        dataset = load_dataset(workspace.data_dir)
-        pause_for_tests()
-        check_additions(additions, dataset.frames)
-        result = {"added": added_keys(additions), "counts": additions.count(), "dry_run": dry_run, "previous": before, "source": additions.source}
-        if dry_run:
-            return {**result, "version": before}
-        contents = {t: append_rows((workspace.data_dir / f"{t}.csv").read_bytes(), df) for t, df in additions.tables.items()}
-        version = workspace.commit(contents, {"action": action, "source": additions.source, "added": result["added"]})
-        return {**result, "version": version}
-
-
-#: Key column naming the release in each table that has one.
-RELEASE_KEYS = {"releases": "name", "scores": "release", "mfu": "release", "costs": "release"}
-
-
-def split_at(data_dir, before) -> tuple[dict[str, bytes], Additions]:
-    """A data folder as it stood before a date, and the additions that bring it up to date.
-
-    Parameters
-    ----------
-    data_dir : path
-        A folder with the six tables (validated as it is read).
-    before : str or datetime.date
-        Releases dated on or after this (and their scores, MFU and cost rows) are split off.
-
-    Returns
-    -------
-    (dict of str to bytes, Additions)
-        Every table's CSV bytes without the later rows, and those rows as additions.
-    """
-    from effcompute.data.load import load_dataset, read_csv
-    from effcompute.data.schema import TABLES
-
-    folder = load_dataset(data_dir).data_dir
-    before = str(before)
-    releases = read_csv(folder / "releases.csv")
-    later = set(releases.loc[releases["release_date"] >= before, "name"])
-    contents, held = {}, {}
-    for table in TABLES:
-        df = read_csv(folder / f"{table}.csv")
-        key = RELEASE_KEYS.get(table)
-        if key:
-            mask = df[key].isin(later)
-            if mask.any():
-                held[table] = df[mask].reset_index(drop=True).astype(object).where(df[mask].notna().reset_index(drop=True), None)
-            df = df[~mask]
-        contents[table] = df.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    return contents, Additions(held, f"releases from {before}")
-
-
 def additions_yaml(additions: Additions) -> str:
     """Additions as the YAML that :func:`read_additions` reads (empty cells left out)."""
     doc = {t: [{k: v for k, v in row.items() if v is not None} for row in df.to_dict("records")] for t, df in additions.tables.items()}

@@ -31,7 +31,7 @@ def _writable_workspace(data):
 
 
 def cmd_init(args) -> int:
-    from effcompute.data.additions import split_at
+    from effcompute.data.transactions import split_at
     from effcompute.data.load import load_dataset
     from effcompute.data.schema import TABLES
     from effcompute.data.workspace import Workspace
@@ -59,7 +59,8 @@ def _additions_from_flags(args):
 def _epoch_additions(args, ws):
     import pandas as pd
 
-    from effcompute.data.additions import Additions, failing_rows
+    from effcompute.data.addition_checks import failing_rows
+    from effcompute.data.additions import Additions
     from effcompute.data.epoch import import_epoch_models
     from effcompute.data.load import load_dataset
     from effcompute.data.schema import SCHEMAS
@@ -83,7 +84,8 @@ def _epoch_additions(args, ws):
 
 
 def cmd_add_release(args) -> int:
-    from effcompute.data.additions import apply_additions, read_additions
+    from effcompute.data.additions import read_additions
+    from effcompute.data.transactions import apply_additions
     from effcompute.inference.refit import format_update_report, refit_after_addition
 
     ws = _writable_workspace(args.data)

@@ -294,7 +294,8 @@ def test_add_release_refits_and_reports_what_moved(workspace, tmp_path, capsys, 
 
 def test_init_before_a_date_and_adding_back_restores_the_data(tmp_path):
     """Replaying an update: a workspace cut at a date, plus the split-off rows, holds the bundled data again."""
-    from effcompute.data.additions import additions_yaml, split_at
+    from effcompute.data.additions import additions_yaml
+    from effcompute.data.transactions import split_at
 
     ws_path = tmp_path / "ws"
     assert main(["init", str(ws_path), "--before", "2025-01-01"]) == 0
