@@ -13,6 +13,7 @@ import xarray as xr
 
 from effcompute import dims
 from effcompute.data.schema import TABLES, DataValidationError, SchemaIssue, check_links, check_table
+from effcompute.data.workspace import Workspace, is_workspace
 
 #: Environment variable naming a data folder to use instead of the bundled one.
 DATA_ENV = "EFFCOMPUTE_DATA"
@@ -24,13 +25,18 @@ def bundled_data_dir() -> Path:
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
-    """``data_dir`` if given, else ``$EFFCOMPUTE_DATA``, else the bundled data."""
+    """``data_dir`` if given, else ``$EFFCOMPUTE_DATA``, else the bundled data.
+
+    A workspace folder (``effcompute init``) resolves to its current version's tables.
+    """
     chosen = data_dir or os.environ.get(DATA_ENV)
     if not chosen:
         return bundled_data_dir()
     path = Path(chosen)
     if not path.is_dir():
         raise FileNotFoundError(f"data folder {str(path)!r} does not exist (from {'--data' if data_dir else DATA_ENV})")
+    if is_workspace(path):
+        return Workspace.open(path).data_dir
     return path
 
 

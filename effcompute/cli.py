@@ -117,10 +117,10 @@ def cmd_data_crosscheck(args) -> int:
 
 def cmd_fit(args) -> int:
     from effcompute.inference.headline import format_headline_text
-    from effcompute.inference.run import run_fit
+    from effcompute.inference.run import default_out_dir, run_fit
 
     result = run_fit(
-        args.model, data_dir=args.data, out_dir=args.out, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
+        args.model, data_dir=args.data, out_dir=args.out or default_out_dir(args.data), draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
         as_of=args.as_of, prior=args.prior, sampler=args.sampler, target_accept=args.target_accept, quiet=args.json,
     )
     if args.json:
@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto")
     f.add_argument("--target-accept", type=float, default=0.9)
     f.add_argument("--data", default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
-    f.add_argument("--out", type=path_arg, default=path_arg("runs"), help="folder for the run's netCDF file")
+    f.add_argument("--out", type=path_arg, default=None, help="folder for the run's netCDF file (default: runs/, or the workspace's runs folder)")
     f.add_argument("--allow-unconverged", action="store_true", help="exit 0 even if the convergence gate fails")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=cmd_fit)
@@ -278,9 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules():
     """``register(subparsers)`` functions of the command groups kept in their own modules."""
-    from effcompute import cli_check
+    from effcompute import cli_check, cli_report, cli_workspace
 
-    return [cli_check.register]
+    return [cli_workspace.register, cli_report.register, cli_check.register]
 
 
 def main(argv=None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -13,6 +14,22 @@ import pymc as pm
 
 SAMPLERS = ("auto", "nutpie", "pymc")
 PRIOR_DRAWS = 500
+#: Set to 1 to shrink every fit (notebooks and smoke runs in CI); the convergence gate still applies.
+QUICK_ENV = "EFFCOMPUTE_QUICK"
+#: Upper bounds on draws, tuning steps and chains in quick mode.
+QUICK_LIMITS = {"draws": 150, "tune": 150, "chains": 2}
+
+
+def quick_mode() -> bool:
+    """True when ``$EFFCOMPUTE_QUICK`` is set to anything but empty, 0, false or no."""
+    return os.environ.get(QUICK_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def sampling_sizes(draws: int, tune: int, chains: int) -> tuple[int, int, int]:
+    """(draws, tune, chains) as requested, or capped by :data:`QUICK_LIMITS` in quick mode."""
+    if not quick_mode():
+        return draws, tune, chains
+    return min(draws, QUICK_LIMITS["draws"]), min(tune, QUICK_LIMITS["tune"]), min(chains, QUICK_LIMITS["chains"])
 
 
 def nutpie_available() -> bool:
@@ -89,7 +106,8 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
     ----------
     model : pm.Model
     draws, tune, chains : int
-        Posterior draws and tuning steps per chain, and chains.
+        Posterior draws and tuning steps per chain, and chains; capped in
+        quick mode (:func:`quick_mode`).
     seed : int
         Random seed; the same seed gives the same draws for the same sampler.
     sampler : {"auto", "nutpie", "pymc"}
@@ -103,6 +121,7 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
         Posterior and sample stats only; see :func:`fit_model` for the full record.
     """
     which = resolve_sampler(sampler)
+    draws, tune, chains = sampling_sizes(draws, tune, chains)
     progress = sys.stderr.isatty() if progress is None else progress
     timings = FitTimings(sampler=which)
     if which == "nutpie":

@@ -49,17 +49,21 @@ def headline_series(group) -> dict:
     return out
 
 
+def headline_draws(group, model_name: str) -> dict:
+    """:func:`headline_series`, with the trend model's top-down reduction also under ``compute_reduction``."""
+    out = headline_series(group)
+    if model_name == "trend" and "compute_reduction_topdown" in out:
+        out["compute_reduction"] = out["compute_reduction_topdown"]
+    return out
+
+
 def headline_table(idata, model_name: str) -> dict:
     """Posterior summaries, with the prior's beside them where the run has a prior group.
 
     For the trend model, ``compute_reduction`` is its top-down estimate.
     """
-    post = headline_series(idata.posterior)
-    prior = headline_series(idata.prior) if "prior" in idata.groups() else {}
-    if model_name == "trend" and "compute_reduction_topdown" in post:
-        post["compute_reduction"] = post["compute_reduction_topdown"]
-        if "compute_reduction_topdown" in prior:
-            prior["compute_reduction"] = prior["compute_reduction_topdown"]
+    post = headline_draws(idata.posterior, model_name)
+    prior = headline_draws(idata.prior, model_name) if "prior" in idata.groups() else {}
     table = {}
     for name, draws in post.items():
         row = summarize_draws(draws)

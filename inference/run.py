@@ -20,6 +20,20 @@ NO_EVIDENCE_NOTE = (
 )
 
 
+def default_out_dir(data_dir=None) -> Path:
+    """``runs/<version>`` inside a workspace (``--data`` or ``$EFFCOMPUTE_DATA``), else ``runs`` here."""
+    import os
+
+    from effcompute.data.load import DATA_ENV
+    from effcompute.data.workspace import Workspace, is_workspace
+
+    chosen = data_dir or os.environ.get(DATA_ENV)
+    if chosen and is_workspace(chosen):
+        ws = Workspace.open(chosen)
+        return ws.runs_dir / ws.head
+    return Path("runs")
+
+
 def run_fit(
     model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=1000, chains=4, seed=1,
     as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False,

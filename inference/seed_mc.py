@@ -55,6 +55,12 @@ def seed_reported() -> dict:
     }
 
 
+def seed_draws(reading: str = "intervals", draws: int = 1_000_000, seed: int = 1):
+    """Monte Carlo draws of seed 002's factors (``multiplier``) and the three reductions, as an xarray Dataset."""
+    model = build_seed_factors_model(reading)
+    return vectorized_prior_draws(model, draws, seed, var_names=[MULTIPLIER, *dims.REDUCTIONS])
+
+
 def run_seed_monte_carlo(reading: str = "intervals", draws: int = 1_000_000, seed: int = 1, as_of: dt.date | None = None) -> dict:
     """Draw the seed model's prior and summarize factors and reductions.
 
@@ -80,9 +86,7 @@ def run_seed_monte_carlo(reading: str = "intervals", draws: int = 1_000_000, see
     """
     as_of = default_as_of() if as_of is None else as_of
     years = years_since_gpt3(as_of)
-    model = build_seed_factors_model(reading)
-    names = [MULTIPLIER, *dims.REDUCTIONS]
-    ds = vectorized_prior_draws(model, draws, seed, var_names=names)
+    ds = seed_draws(reading, draws, seed)
     out = {
         "reading": reading,
         "draws": int(draws),

@@ -27,6 +27,9 @@ from effcompute.models.config import ModelConfig
 from effcompute.models.evidence import decimal_year, resolve_as_of
 
 TREND_EPOCH = 2020.0
+#: Year at which the curves' midpoints are sampled (near the releases' mean date, where midpoint and g
+#: decorrelate). A constant, not the data's mean, so the prior does not move when releases are added.
+MIDPOINT_SAMPLING_YEAR = 2023.5
 #: Chance accuracy (percent) of each benchmark: the prior centre of its floor.
 CHANCE = {"MMLU": 25.0, "HellaSwag": 25.0, "ARC-Challenge": 25.0, "WinoGrande": 50.0, "GSM8K": 0.0, "TriviaQA": 0.0, "PIQA": 50.0}
 GPT3_SERIES = "MMLU@5"
@@ -103,8 +106,8 @@ def add_trend_block(data: TrendData, config: ModelConfig):
     # posterior mass against 0 for unsaturated benchmarks and caused divergences.
     ceiling = pm.Deterministic("ceiling", 100.0 - pm.LogNormal("ceiling_gap", np.log(8.0), 0.7, dims=dims.SERIES), dims=dims.SERIES)
     slope = pm.LogNormal("slope", np.log(1.5), 0.5, dims=dims.SERIES)
-    # Sampled at the releases' mean date, where midpoint and g decorrelate; reported at 2020.
-    t_centre = float(r.t.mean())
+    # Sampled at MIDPOINT_SAMPLING_YEAR, reported at TREND_EPOCH.
+    t_centre = MIDPOINT_SAMPLING_YEAR - TREND_EPOCH
     midpoint_centred = pm.Normal("midpoint_centred", 23.0, 1.5, dims=dims.SERIES)
     midpoint = pm.Deterministic("midpoint", midpoint_centred + g * t_centre, dims=dims.SERIES)
     # Zero-avoiding Gamma(2, 0.3) (mean 6.7 points, P(< 0.5) = 1%): a benchmark's own sampling noise is

@@ -1,0 +1,99 @@
+"""Adding rows to a workspace in one checked transaction, and splitting data at a date to replay an update."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from effcompute.data.addition_checks import check_additions
+from effcompute.data.additions import Additions
+
+
+def rows_as_csv(df: pd.DataFrame) -> bytes:
+    """Rows without a header, in the table's column order, for appending to its file."""
+    return df.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+
+
+def append_rows(existing: bytes, df: pd.DataFrame) -> bytes:
+    """A table file's bytes with ``df``'s rows appended; the existing bytes are kept as they are."""
+    if existing and not existing.endswith(b"\n"):
+        existing += b"\n"
+    return existing + rows_as_csv(df)
+
+
+def added_keys(additions: Additions) -> dict:
+    """What an addition adds, by each table's key column, for the history log."""
+    keys = {"releases": "name", "scores": None, "mfu": "run", "costs": "cost_id"}
+    out = {}
+    for table, df in additions.tables.items():
+        col = keys[table]
+        out[table] = list(df[col]) if col else [f"{r.release} {r.benchmark} {r.shots}-shot ({r.evaluator})" for r in df.itertuples()]
+    return out
+
+
+def apply_additions(workspace, additions: Additions, *, dry_run: bool = False, action: str = "add") -> dict:
+    """Check ``additions`` against the workspace's current tables and, unless ``dry_run``, commit them.
+
+    Everything happens under the workspace lock, so two concurrent calls are
+    serialised and the second is checked against the first one's result.
+
+    Returns
+    -------
+    dict
+        ``added`` (keys per table), ``counts``, ``dry_run``, ``version`` (the
+        new version, or the current one on a dry run) and ``previous``.
+    """
+    from effcompute.data.load import load_dataset
+    from effcompute.data.workspace import pause_for_tests
+
+    with workspace.lock():
+        before = workspace.head
+        dataset = load_dataset(workspace.data_dir)
+        pause_for_tests()
+        check_additions(additions, dataset.frames)
+        result = {"added": added_keys(additions), "counts": additions.count(), "dry_run": dry_run, "previous": before, "source": additions.source}
+        if dry_run:
+            return {**result, "version": before}
+        contents = {t: append_rows((workspace.data_dir / f"{t}.csv").read_bytes(), df) for t, df in additions.tables.items()}
+        version = workspace.commit(contents, {"action": action, "source": additions.source, "added": result["added"]})
+        return {**result, "version": version}
+
+
+#: Key column naming the release in each table that has one.
+RELEASE_KEYS = {"releases": "name", "scores": "release", "mfu": "release", "costs": "release"}
+
+
+def split_at(data_dir, before) -> tuple[dict[str, bytes], Additions]:
+    """A data folder as it stood before a date, and the additions that bring it up to date.
+
+    Parameters
+    ----------
+    data_dir : path
+        A folder with the six tables (validated as it is read).
+    before : str or datetime.date
+        Releases dated on or after this (and their scores, MFU and cost rows) are split off.
+
+    Returns
+    -------
+    (dict of str to bytes, Additions)
+        Every table's CSV bytes without the later rows, and those rows as additions.
+    """
+    from effcompute.data.load import load_dataset, read_csv
+    from effcompute.data.schema import TABLES
+
+    folder = load_dataset(data_dir).data_dir
+    before = str(before)
+    releases = read_csv(folder / "releases.csv")
+    later = set(releases.loc[releases["release_date"] >= before, "name"])
+    contents, held = {}, {}
+    for table in TABLES:
+        df = read_csv(folder / f"{table}.csv")
+        key = RELEASE_KEYS.get(table)
+        if key:
+            mask = df[key].isin(later)
+            if mask.any():
+                held[table] = df[mask].reset_index(drop=True).astype(object).where(df[mask].notna().reset_index(drop=True), None)
+            df = df[~mask]
+        contents[table] = df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return contents, Additions(held, f"releases from {before}")
+
+

@@ -1,0 +1,240 @@
+"""A user's workspace: versioned copies of the tables, a history log, runs, a lock.
+
+Layout of a workspace folder ``DIR``::
+
+    DIR/workspace.json      marker: format, creation time, the bundled data it started from
+    DIR/HEAD                name of the current version folder (one line)
+    DIR/versions/v0001/     the six tables, as created by ``effcompute init``
+    DIR/versions/v0002/     the tables after the first addition, ...
+    DIR/history.jsonl       one JSON line per change: time, what, hash of each table after
+    DIR/runs/               fitted runs (netCDF)
+    DIR/.lock               advisory lock file (``fcntl.flock``)
+
+A change writes a whole new version folder beside the current one (staged
+under a hidden name, every file fsynced, then renamed) and only then replaces
+``HEAD`` atomically. A process killed at any point leaves ``HEAD`` naming a
+complete version, so the workspace is readable and unchanged; ``undo`` moves
+``HEAD`` back. Version folders are never modified after they are written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from effcompute.data.io import write_text_atomic
+
+MARKER = "workspace.json"
+FORMAT = "effcompute-workspace/1"
+#: Set by tests to kill the process part-way through a write (``staged`` or ``logged``).
+CRASH_ENV = "EFFCOMPUTE_TEST_CRASH_AT"
+#: Set by tests to hold the lock this many seconds after reading (widens the window for a lost update).
+PAUSE_ENV = "EFFCOMPUTE_TEST_PAUSE_IN_LOCK"
+
+
+class WorkspaceError(ValueError):
+    """A folder is not a usable (writable) workspace."""
+
+
+def is_workspace(path) -> bool:
+    """True when ``path`` holds a workspace marker."""
+    return (Path(path) / MARKER).is_file()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _maybe_crash(point: str) -> None:
+    if os.environ.get(CRASH_ENV) == point:
+        os._exit(70)
+
+
+def pause_for_tests() -> None:
+    """Sleep for ``$EFFCOMPUTE_TEST_PAUSE_IN_LOCK`` seconds, if set (concurrency tests)."""
+    seconds = float(os.environ.get(PAUSE_ENV, "0") or 0)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """An existing workspace folder (see the module docstring for its layout)."""
+
+    root: Path
+
+    @classmethod
+    def open(cls, path, writable: bool = False) -> "Workspace":
+        """Open ``path`` as a workspace.
+
+        Raises
+        ------
+        WorkspaceError
+            If ``path`` is not a workspace, or ``writable`` and it cannot be written.
+        """
+        root = Path(path)
+        how = f"create one with: effcompute init {root}"
+        if not root.is_dir():
+            raise WorkspaceError(f"workspace {str(root)!r} does not exist; {how}")
+        if not is_workspace(root):
+            raise WorkspaceError(f"{str(root)!r} is not an effcompute workspace (no {MARKER}); {how}")
+        marker = json.loads((root / MARKER).read_text(encoding="utf-8"))
+        if marker.get("format") != FORMAT:
+            raise WorkspaceError(f"{str(root / MARKER)!r}: format {marker.get('format')!r} is not {FORMAT!r}")
+        if writable and not os.access(root, os.W_OK):
+            raise WorkspaceError(f"workspace {str(root)!r} is not writable by this user")
+        return cls(root)
+
+    @classmethod
+    def create(cls, path, contents: dict[str, bytes], source_hash: str) -> "Workspace":
+        """Make a new workspace at ``path`` (which must be absent or empty).
+
+        Parameters
+        ----------
+        contents : dict of str to bytes
+            Table name -> the CSV file's bytes of its first version.
+        source_hash : str
+            Data hash of where the tables came from (kept in the marker).
+        """
+        root = Path(path)
+        if root.exists() and (not root.is_dir() or any(root.iterdir())):
+            raise WorkspaceError(f"{str(root)!r} exists and is not an empty folder; choose a new path")
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "versions").mkdir()
+        (root / "runs").mkdir()
+        ws = cls(root)
+        with ws.lock():
+            version = ws._write_version(contents)
+            ws._set_head(version)
+            write_text_atomic(json.dumps({"format": FORMAT, "created": _now(), "from_data_hash": source_hash}, indent=2) + "\n", root / MARKER)
+            ws.append_history({"action": "init", "version": version, "from_data_hash": source_hash, "tables": ws.table_hashes()})
+        return ws
+
+    # -- reading ---------------------------------------------------------
+    @property
+    def head(self) -> str:
+        """Name of the current version folder."""
+        return (self.root / "HEAD").read_text(encoding="utf-8").strip()
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder holding the current tables."""
+        return self.root / "versions" / self.head
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.root / "runs"
+
+    def table_hashes(self, version: str | None = None) -> dict:
+        """SHA-256 of each table file of a version (default: the current one)."""
+        folder = self.root / "versions" / (version or self.head)
+        return {p.stem: _sha256(p) for p in sorted(folder.glob("*.csv"))}
+
+    def history(self) -> list[dict]:
+        """Every history entry, oldest first."""
+        path = self.root / "history.jsonl"
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    # -- writing ---------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold the workspace's exclusive lock (blocks until other writers finish)."""
+        with open(self.root / ".lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def commit(self, tables: dict[str, bytes], entry: dict) -> str:
+        """Write ``tables`` (name -> the file's full new bytes) as a new version, move HEAD to it, log ``entry``.
+
+        Tables not named keep their current bytes. Call under :meth:`lock`.
+        Returns the new version's name.
+        """
+        current = self.data_dir
+        contents = {p.stem: p.read_bytes() for p in sorted(current.glob("*.csv"))}
+        contents.update(tables)
+        version = self._write_version(contents)
+        _maybe_crash("staged")
+        previous = self.head
+        # Logged before HEAD moves: a crash in between leaves an entry whose version never became
+        # HEAD, which undo skips (it follows HEAD), and the tables unchanged.
+        self.append_history({**entry, "version": version, "previous": previous, "tables": self.table_hashes(version)})
+        _maybe_crash("logged")
+        self._set_head(version)
+        return version
+
+    def undo(self) -> dict:
+        """Move HEAD back to the version before the last change that is still in effect.
+
+        Returns the history entry that was undone. Call under :meth:`lock`.
+        """
+        head = self.head
+        for entry in reversed(self.history()):
+            if entry["action"] == "undo" or entry.get("version") != head:
+                continue
+            if entry["action"] == "init":
+                break
+            target = entry["previous"]
+            self._set_head(target)
+            self.append_history({"action": "undo", "undone": entry["version"], "version": target, "tables": self.table_hashes(target)})
+            return entry
+        raise WorkspaceError(f"nothing to undo in {str(self.root)!r}: the tables are as 'effcompute init' made them")
+
+    def append_history(self, entry: dict) -> None:
+        """Append one JSON line (with a timestamp) to the history log and fsync it."""
+        line = json.dumps({"time": _now(), **entry}, default=str, sort_keys=False)
+        with open(self.root / "history.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def _write_version(self, contents: dict[str, bytes]) -> str:
+        versions = self.root / "versions"
+        numbers = [int(p.name[1:]) for p in versions.glob("v[0-9]*") if p.name[1:].isdigit()]
+        name = f"v{max(numbers, default=0) + 1:04d}"
+        staging = versions / f".staging-{name}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        try:
+            for table, data in contents.items():
+                with open(staging / f"{table}.csv", "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            _fsync_dir(staging)
+            os.rename(staging, versions / name)
+            _fsync_dir(versions)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return name
+
+    def _set_head(self, version: str) -> None:
+        if not (self.root / "versions" / version).is_dir():
+            raise WorkspaceError(f"version {version!r} is missing from {str(self.root / 'versions')!r}")
+        write_text_atomic(version + "\n", self.root / "HEAD")
+        _fsync_dir(self.root)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,193 @@
+"""Workspace commands: ``init``, ``add-release``, ``undo``, ``history``.
+
+The bundled data is read-only; these commands write only to a workspace made
+by ``effcompute init DIR`` and named by ``--data DIR`` or ``$EFFCOMPUTE_DATA``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from effcompute.cliargs import date_arg, path_arg, positive_int, print_json
+
+#: Flags of a single release given on the command line, as releases.csv columns.
+RELEASE_FLAGS = (
+    "name", "org", "release_date", "params_total", "params_active", "train_tokens", "train_flop", "flop_basis", "hardware",
+    "n_chips", "train_days", "gpu_hours", "mfu", "precision", "context_length", "cost_usd", "cost_basis", "source", "source_url",
+    "source_location", "notes",
+)
+NO_WORKSPACE = "this command writes, so it needs a workspace: make one with 'effcompute init DIR', then pass --data DIR (or set {env})"
+
+
+def _writable_workspace(data):
+    from effcompute.data.load import DATA_ENV
+    from effcompute.data.workspace import Workspace
+
+    chosen = data or os.environ.get(DATA_ENV)
+    if not chosen:
+        raise ValueError(NO_WORKSPACE.format(env=DATA_ENV))
+    return Workspace.open(chosen, writable=True)
+
+
+def cmd_init(args) -> int:
+    from effcompute.data.transactions import split_at
+    from effcompute.data.load import load_dataset
+    from effcompute.data.schema import TABLES
+    from effcompute.data.workspace import Workspace
+
+    source = load_dataset(args.source)
+    if args.before:
+        contents, later = split_at(source.data_dir, args.before)
+        note = f", without the {len(later.release_names())} release(s) from {args.before} on"
+    else:
+        contents, note = {name: (source.data_dir / f"{name}.csv").read_bytes() for name in TABLES}, ""
+    ws = Workspace.create(args.dir, contents, source.data_hash())
+    counts = ", ".join(f"{k} {v}" for k, v in load_dataset(ws.data_dir).counts().items())
+    print(f"workspace {ws.root} created from {source.data_dir}{note} ({counts} rows)")
+    print(f"use it with: --data {ws.root}   (or export EFFCOMPUTE_DATA={ws.root})")
+    return 0
+
+
+def _additions_from_flags(args):
+    from effcompute.data.additions import Additions, rows_to_frame
+
+    row = {k: getattr(args, k) for k in RELEASE_FLAGS if getattr(args, k) is not None}
+    return Additions({"releases": rows_to_frame("releases", [row], "flags")}, "command-line flags")
+
+
+def _epoch_additions(args, ws):
+    import pandas as pd
+
+    from effcompute.data.addition_checks import failing_rows
+    from effcompute.data.additions import Additions
+    from effcompute.data.epoch import import_epoch_models
+    from effcompute.data.load import load_dataset
+    from effcompute.data.schema import SCHEMAS
+
+    imported = import_epoch_models(args.from_epoch, since=args.since).releases
+    current = load_dataset(ws.data_dir)["releases"]
+    known = set(current["name"])
+    keys = {(o, d, float(p)) for o, d, p in zip(current["org"], current["release_date"], current["params_total"])}
+    is_new = [n not in known and (o, d, float(p)) not in keys for n, o, d, p in zip(imported["name"], imported["org"], imported["release_date"], imported["params_total"])]
+    new = imported[is_new].reset_index(drop=True)
+    text = new.reindex(columns=list(SCHEMAS["releases"].columns)).astype(object)
+    text = text.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v)) else v if isinstance(v, str) else repr(float(v)))
+    additions = Additions({"releases": text} if len(text) else {}, os.path.basename(str(args.from_epoch)))
+    if args.skip_invalid and len(text):
+        bad = failing_rows(additions, load_dataset(ws.data_dir).frames)
+        for i, problems in bad.items():
+            print(f"  skipped {text.loc[i, 'name']}: " + "; ".join(p.split(': ', 1)[-1] for p in problems), file=sys.stderr)
+        keep = text.drop(index=list(bad)).reset_index(drop=True)
+        additions = Additions({"releases": keep} if len(keep) else {}, additions.source)
+    return additions, len(imported) - len(new)
+
+
+def cmd_add_release(args) -> int:
+    from effcompute.data.additions import read_additions
+    from effcompute.data.transactions import apply_additions
+    from effcompute.inference.refit import format_update_report, refit_after_addition
+
+    ws = _writable_workspace(args.data)
+    given = [x for x in (args.file, args.from_epoch, args.name) if x]
+    if len(given) != 1:
+        raise ValueError("give exactly one of: FILE, --from-epoch FILE, or a single release through --name ... flags")
+    if args.file:
+        additions = read_additions(args.file)
+    elif args.from_epoch:
+        additions, already = _epoch_additions(args, ws)
+        print(f"{args.from_epoch}: {len(additions.release_names())} release(s) to add ({already} already in the workspace)", file=sys.stderr)
+        for name in additions.release_names():
+            print(f"  + {name}", file=sys.stderr)
+        if not additions.tables:
+            print("nothing to add", file=sys.stderr)
+            return 0
+    else:
+        additions = _additions_from_flags(args)
+    result = apply_additions(ws, additions, dry_run=args.dry_run, action="add-epoch" if args.from_epoch else "add")
+    verb = "would add" if args.dry_run else "added"
+    summary = ", ".join(f"{n} {t}" for t, n in result["counts"].items())
+    print(f"{verb} {summary} ({'dry run: nothing written' if args.dry_run else 'version ' + result['version']})", file=sys.stderr)
+    if args.dry_run or args.no_refit:
+        if args.json:
+            print_json(result)
+        return 0
+    report = refit_after_addition(
+        ws, result["previous"], additions.release_names(), model=args.model, draws=args.draws, tune=args.tune, chains=args.chains,
+        seed=args.seed, sampler=args.sampler, quiet=args.json, approximate=not args.exact_only, exact=not args.approximate_only,
+    )
+    if args.json:
+        print_json({**result, "refit": report})
+    else:
+        print(format_update_report(report))
+    return 0
+
+
+def cmd_undo(args) -> int:
+    ws = _writable_workspace(args.data)
+    with ws.lock():
+        entry = ws.undo()
+    added = "; ".join(f"{len(keys)} {t}" + (f" ({', '.join(map(str, keys))})" if t == "releases" else "") for t, keys in entry.get("added", {}).items())
+    print(f"undid {entry['action']} of {entry.get('time')} from {entry.get('source')} ({added}); tables are back at version {ws.head}")
+    return 0
+
+
+def cmd_history(args) -> int:
+    from effcompute.data.load import DATA_ENV
+    from effcompute.data.workspace import Workspace
+
+    chosen = args.data or os.environ.get(DATA_ENV)
+    if not chosen:
+        raise ValueError(f"history needs a workspace: --data DIR or ${DATA_ENV}")
+    ws = Workspace.open(chosen)
+    entries = ws.history()
+    if args.json:
+        print_json(entries)
+        return 0
+    for e in entries:
+        what = "; ".join(f"{t} {len(k)}" for t, k in e.get("added", {}).items())
+        print(f"{e['time']}  {e['action']:9s} -> {e['version']}  {e.get('source', '') or ''} {what}".rstrip())
+    print(f"current: {ws.head}")
+    return 0
+
+
+def register(sub) -> None:
+    """Add the workspace commands to the top-level subparsers."""
+    data_help = "workspace folder (default: $EFFCOMPUTE_DATA)"
+    i = sub.add_parser("init", help="create a workspace (versioned tables, history, runs) from the bundled data")
+    i.add_argument("dir", type=path_arg)
+    i.add_argument("--source", default=None, help="data folder to copy (default: the bundled data)")
+    i.add_argument("--before", type=date_arg, default=None, help="leave out releases dated on or after this (to replay an update)")
+    i.set_defaults(func=cmd_init)
+
+    a = sub.add_parser("add-release", help="add releases (and their scores, MFU, costs) to a workspace, refit, report what moved")
+    a.add_argument("file", nargs="?", type=path_arg, help="YAML, JSON or CSV file of additions")
+    a.add_argument("--data", default=None, help=data_help)
+    a.add_argument("--from-epoch", type=path_arg, default=None, help="an Epoch AI models CSV: add the releases the workspace lacks")
+    a.add_argument("--since", type=date_arg, default=None, help="with --from-epoch: only models published on or after this date")
+    a.add_argument("--skip-invalid", action="store_true", help="with --from-epoch: leave out (and list) releases that fail a check, add the rest")
+    a.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    a.add_argument("--no-refit", action="store_true", help="add without refitting")
+    how = a.add_mutually_exclusive_group()
+    how.add_argument("--exact-only", action="store_true", help="refit only; skip the approximate (reweighted) update")
+    how.add_argument("--approximate-only", action="store_true", help="reweight the previous posterior; skip the exact refit (check its Pareto k)")
+    a.add_argument("--model", choices=["evidence", "trend", "joint"], default="joint")
+    a.add_argument("--draws", type=positive_int, default=1000)
+    a.add_argument("--tune", type=positive_int, default=1000)
+    a.add_argument("--chains", type=positive_int, default=4)
+    a.add_argument("--seed", type=int, default=1)
+    a.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto")
+    a.add_argument("--json", action="store_true")
+    flags = a.add_argument_group("a single release through flags (instead of FILE)")
+    for col in RELEASE_FLAGS:
+        flags.add_argument("--" + col.replace("_", "-"), dest=col, default=None)
+    a.set_defaults(func=cmd_add_release)
+
+    u = sub.add_parser("undo", help="restore a workspace's tables to the state before its last addition")
+    u.add_argument("--data", default=None, help=data_help)
+    u.set_defaults(func=cmd_undo)
+
+    h = sub.add_parser("history", help="a workspace's additions and undos")
+    h.add_argument("--data", default=None, help=data_help)
+    h.add_argument("--json", action="store_true")
+    h.set_defaults(func=cmd_history)
