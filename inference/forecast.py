@@ -10,6 +10,9 @@ training FLOP, date and hardware:
   before the cutoff gets a generation effect drawn from its prior),
 - its final-run training cost where one is recorded (cost block).
 
+Matched pairs carry no date and are all kept in the fit: the joint model's
+factors see papers published after the cutoff.
+
 Reported: coverage of the 50/80/95% equal-tailed predictive intervals over
 all predicted observations (and by kind), and the mean absolute error of the
 predictive median of the scores against a per-series least-squares line of
@@ -19,6 +22,7 @@ score on log10 FLOP fitted to the same pre-cutoff scores.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -60,8 +64,6 @@ def _draws(post, name) -> np.ndarray:
 
 def predict_scores(post, train_series: list[str], later, config, rng) -> pd.DataFrame:
     """Predictive draws of each post-cutoff score in a series the model was fitted on."""
-    from dataclasses import replace
-
     test = prepare_trend(later, replace(config, min_series_rows=1))
     g, slope, mid = _draws(post, "g_oom_per_year"), _draws(post, "slope"), _draws(post, "midpoint")
     floor, ceil, sd = _draws(post, "floor"), _draws(post, "ceiling"), _draws(post, "score_sd")

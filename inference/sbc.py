@@ -283,7 +283,7 @@ def plot_sbc(summary: dict, results: list[dict], path, seed: int = 0):
     for ax in axes.flat[len(keys):]:
         ax.axis("off")
     fig.suptitle(f"SBC {summary['model']}: ECDF - uniform of fractional ranks, {n} sims, {kept} draws each; grey = simultaneous 95% band, dashed = family-wise band", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / fig.get_figheight()))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

@@ -1,9 +1,12 @@
 #!/bin/sh
-# The SBC record in docs/sbc, as run for docs/checks.md: 2 worker processes, 1 chain x 400 draws
-# (400 tuning) per simulation thinned by 4 to 100 kept draws. Run from the repository root.
-# Model and number of simulations: MODELS="trend:1000 evidence:300 joint:1000" (the default).
+# The SBC record in docs/sbc, as run for docs/checks.md, from the repository root: 2 worker processes,
+# 1,000 simulations per model, seed 1. trend and joint: 1 chain x 400 draws (400 tuning) per simulation,
+# thinned by 4 to 100 kept draws; evidence: 1 chain x 800 draws (600 tuning) thinned by 8 to 100.
 set -e
-for spec in ${MODELS:-trend:1000 evidence:300 joint:1000}; do
-    model=${spec%%:*}; sims=${spec##*:}
-    nice -n 10 effcompute check sbc --model "$model" --sims "$sims" --seed 1 --workers 2 --out docs/sbc --json > "docs/sbc/sbc_${model}_stdout.json" || true
-done
+run() {
+    model=$1; shift
+    nice -n 10 effcompute check sbc --model "$model" --sims 1000 --seed 1 --workers 2 "$@" --out docs/sbc --json > "docs/sbc/sbc_${model}_stdout.json" || true
+}
+run trend
+run joint
+run evidence --draws 800 --tune 600 --thin 8
