@@ -13,7 +13,7 @@ import xarray as xr
 
 from effcompute import dims
 from effcompute.data.schema import TABLES, DataValidationError, SchemaIssue, check_links, check_table
-from effcompute.data.workspace import Workspace, is_workspace
+from effcompute.data.workspace import Workspace, WorkspaceError, is_workspace
 
 #: Environment variable naming a data folder to use instead of the bundled one.
 DATA_ENV = "EFFCOMPUTE_DATA"
@@ -24,12 +24,31 @@ def bundled_data_dir() -> Path:
     return Path(str(resources.files("effcompute.data")))
 
 
+def named_data_dir(data_dir: str | os.PathLike | None = None) -> str | os.PathLike | None:
+    """The folder the user named: ``data_dir`` if given, else ``$EFFCOMPUTE_DATA``, else None."""
+    return data_dir or os.environ.get(DATA_ENV) or None
+
+
+def named_workspace(data_dir=None, *, writable: bool = False, purpose: str = "this command") -> Workspace:
+    """The workspace named by ``data_dir`` or ``$EFFCOMPUTE_DATA``.
+
+    Raises
+    ------
+    WorkspaceError
+        If none is named, or the folder is not a (writable) workspace; the message says how to make one.
+    """
+    chosen = named_data_dir(data_dir)
+    if not chosen:
+        raise WorkspaceError(f"{purpose} needs a workspace: make one with 'effcompute init DIR', then pass --data DIR (or set {DATA_ENV})")
+    return Workspace.open(chosen, writable=writable)
+
+
 def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """``data_dir`` if given, else ``$EFFCOMPUTE_DATA``, else the bundled data.
 
     A workspace folder (``effcompute init``) resolves to its current version's tables.
     """
-    chosen = data_dir or os.environ.get(DATA_ENV)
+    chosen = named_data_dir(data_dir)
     if not chosen:
         return bundled_data_dir()
     path = Path(chosen)

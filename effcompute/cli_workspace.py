@@ -17,17 +17,12 @@ RELEASE_FLAGS = (
     "n_chips", "train_days", "gpu_hours", "mfu", "precision", "context_length", "cost_usd", "cost_basis", "source", "source_url",
     "source_location", "notes",
 )
-NO_WORKSPACE = "this command writes, so it needs a workspace: make one with 'effcompute init DIR', then pass --data DIR (or set {env})"
 
 
 def _writable_workspace(data):
-    from effcompute.data.load import DATA_ENV
-    from effcompute.data.workspace import Workspace
+    from effcompute.data.load import named_workspace
 
-    chosen = data or os.environ.get(DATA_ENV)
-    if not chosen:
-        raise ValueError(NO_WORKSPACE.format(env=DATA_ENV))
-    return Workspace.open(chosen, writable=True)
+    return named_workspace(data, writable=True, purpose="this command writes, so it")
 
 
 def cmd_init(args) -> int:
@@ -133,13 +128,9 @@ def cmd_undo(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from effcompute.data.load import DATA_ENV
-    from effcompute.data.workspace import Workspace
+    from effcompute.data.load import named_workspace
 
-    chosen = args.data or os.environ.get(DATA_ENV)
-    if not chosen:
-        raise ValueError(f"history needs a workspace: --data DIR or ${DATA_ENV}")
-    ws = Workspace.open(chosen)
+    ws = named_workspace(args.data, purpose="history")
     entries = ws.history()
     if args.json:
         print_json(entries)

@@ -22,14 +22,12 @@ NO_EVIDENCE_NOTE = (
 
 def default_out_dir(data_dir=None) -> Path:
     """``runs/<version>`` inside a workspace (``--data`` or ``$EFFCOMPUTE_DATA``), else ``runs`` here."""
-    import os
+    from effcompute.data.load import named_data_dir, named_workspace
+    from effcompute.data.workspace import is_workspace
 
-    from effcompute.data.load import DATA_ENV
-    from effcompute.data.workspace import Workspace, is_workspace
-
-    chosen = data_dir or os.environ.get(DATA_ENV)
+    chosen = named_data_dir(data_dir)
     if chosen and is_workspace(chosen):
-        ws = Workspace.open(chosen)
+        ws = named_workspace(chosen)
         return ws.runs_dir / ws.head
     return Path("runs")
 
