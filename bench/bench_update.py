@@ -21,7 +21,8 @@ from effcompute.data.load import load_dataset
 from effcompute.data.workspace import Workspace
 from effcompute.inference.run import run_fit
 from effcompute.inference.runio import load_run
-from effcompute.inference.update import approximate_update
+from effcompute.inference.refit import CARRIED_DRAWS
+from effcompute.inference.update import approximate_update, carry_posterior, thin
 from effcompute.models import build_model
 
 
@@ -55,7 +56,9 @@ def main() -> int:
         apply_additions(ws, additions)
         before_model = build_model(load_dataset(ws.root / "versions" / previous), config)
         after_model = build_model(load_dataset(ws.data_dir), config)
-        result = approximate_update(before_idata.posterior, before_model, after_model, "joint", seed=i + 1)
+        before = thin(before_idata.posterior, CARRIED_DRAWS)
+        carried = carry_posterior(before, after_model, seed=i + 1)
+        result = approximate_update(before, carried, before_model, after_model, "joint")
         approx.append(time.perf_counter() - t)
         with ws.lock():
             ws.undo()

@@ -64,7 +64,7 @@ class FitTimings:
 
 
 @contextlib.contextmanager
-def _quiet_pymc_logs():
+def quiet_pymc_logs():
     """Silence PyMC's 'Sampling: [...]' lines and PyTensor's BLAS advice for the duration."""
     loggers = [logging.getLogger(n) for n in ("pymc", "pytensor.tensor.blas")]
     levels = [lg.level for lg in loggers]
@@ -77,7 +77,8 @@ def _quiet_pymc_logs():
             lg.setLevel(level)
 
 
-def _log(msg: str, quiet: bool) -> None:
+def log_progress(msg: str, quiet: bool) -> None:
+    """One progress line on stderr, unless ``quiet``."""
     if not quiet:
         print(msg, file=sys.stderr, flush=True)
 
@@ -125,21 +126,21 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
     progress = sys.stderr.isatty() if progress is None else progress
     timings = FitTimings(sampler=which)
     if which == "nutpie":
-        _log(f"compiling the model for nutpie ({len(model.free_RVs)} free variables)...", quiet)
+        log_progress(f"compiling the model for nutpie ({len(model.free_RVs)} free variables)...", quiet)
         t = time.perf_counter()
         compiled = compile_for_nutpie(model)
         timings.compile_s = time.perf_counter() - t
-        _log(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
+        log_progress(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
         t = time.perf_counter()
         idata = sample_compiled(compiled, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=target_accept, progress=progress)
         timings.sample_s = time.perf_counter() - t
     else:
-        _log(f"compiling the model for PyMC's NUTS ({len(model.free_RVs)} free variables)...", quiet)
+        log_progress(f"compiling the model for PyMC's NUTS ({len(model.free_RVs)} free variables)...", quiet)
         t = time.perf_counter()
         # what pm.sample does by default, split out so compile and sampling are timed apart
         initial_points, step = pm.init_nuts(init="jitter+adapt_diag", chains=chains, random_seed=seed, model=model, target_accept=target_accept, progressbar=False)
         timings.compile_s = time.perf_counter() - t
-        _log(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
+        log_progress(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
         t = time.perf_counter()
         idata = pm.sample(
             draws=draws, tune=tune, chains=chains, cores=min(chains, 2), random_seed=seed, model=model, step=step,
@@ -156,10 +157,10 @@ def fit_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sampl
     -------
     (az.InferenceData, FitTimings)
     """
-    with _quiet_pymc_logs():
+    with quiet_pymc_logs():
         idata, timings = sample_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
     t = time.perf_counter()
-    with model, _quiet_pymc_logs():
+    with model, quiet_pymc_logs():
         prior = pm.sample_prior_predictive(draws=PRIOR_DRAWS, random_seed=seed)
         idata.extend(prior, join="right")
         if predictive and model.observed_RVs:

@@ -86,7 +86,8 @@ def comparisons() -> dict:
     }
 
 
-def _fmt(v: float) -> str:
+def format_number(v: float) -> str:
+    """A number for a terminal table: thousands separators from 100 up, else 3 significant figures; '-' if missing."""
     if v is None or not np.isfinite(v):
         return "-"
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
@@ -103,10 +104,10 @@ def format_headline_text(result: dict) -> str:
     ]
     for name, row in h.items():
         p = f"{row['p_gt_1000']:.1%}" if "p_gt_1000" in row else ""
-        prior = _fmt(row["prior"]["median"]) if "prior" in row else ""
+        prior = format_number(row["prior"]["median"]) if "prior" in row else ""
         lines.append(
-            f"{name:34s}{_fmt(row['median']):>10s}{_fmt(row['lo80']) + ' - ' + _fmt(row['hi80']):>22s}"
-            f"{_fmt(row['lo95']) + ' - ' + _fmt(row['hi95']):>22s}{p:>10s}{prior:>14s}"
+            f"{name:34s}{format_number(row['median']):>10s}{format_number(row['lo80']) + ' - ' + format_number(row['hi80']):>22s}"
+            f"{format_number(row['lo95']) + ' - ' + format_number(row['hi95']):>22s}{p:>10s}{prior:>14s}"
         )
     c = result.get("comparisons", comparisons())
     lines += [

@@ -6,17 +6,21 @@ addition is found (not refitted) when it exists.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 from effcompute.data.load import load_dataset
+from effcompute.inference.fit import log_progress
+from effcompute.inference.headline import format_number
 from effcompute.inference.run import run_fit
 from effcompute.inference.runio import load_run
-from effcompute.inference.update import approximate_update, surprise_of_additions, what_moved
+from effcompute.inference.update import approximate_update, carry_posterior, surprise_of_additions, thin, what_moved
 from effcompute.models import build_model
+
+#: Posterior draws of the fit before an addition that are carried onto the grown model.
+CARRIED_DRAWS = 4000
 
 
 def find_run(folder: Path, model: str, seed: int) -> Path | None:
@@ -26,11 +30,6 @@ def find_run(folder: Path, model: str, seed: int) -> Path | None:
         if path.is_file():
             return path
     return None
-
-
-def _log(msg: str, quiet: bool) -> None:
-    if not quiet:
-        print(msg, file=sys.stderr, flush=True)
 
 
 def refit_after_addition(
@@ -58,13 +57,15 @@ def refit_after_addition(
         reweighted update and how it compares with the exact refit) and
         ``timings`` (seconds).
     """
+    if not (approximate or exact):
+        raise ValueError("approximate=False and exact=False: nothing to update with")
     timings = {}
     before_dir = workspace.root / "versions" / previous
     before_runs = workspace.runs_dir / previous
     fit_args = dict(draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, quiet=quiet)
     before_path = find_run(before_runs, model, seed)
     if before_path is None:
-        _log(f"no {model} run on the data before the addition ({previous}); fitting it first", quiet)
+        log_progress(f"no {model} run on the data before the addition ({previous}); fitting it first", quiet)
         t = time.perf_counter()
         before_path = Path(run_fit(model, data_dir=before_dir, out_dir=before_runs, **fit_args)["path"])
         timings["fit_before_s"] = time.perf_counter() - t
@@ -76,18 +77,20 @@ def refit_after_addition(
 
     result = {"model": model, "before_run": str(before_path)}
     t = time.perf_counter()
-    result["surprise"] = surprise_of_additions(before_idata.posterior, after_model, after_ds, config, new_releases, seed=seed)
+    before = thin(before_idata.posterior, CARRIED_DRAWS)
+    carried = carry_posterior(before, after_model, seed=seed)
+    timings["carry_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    result["surprise"] = surprise_of_additions(carried, after_model, after_ds, config, new_releases, seed=seed)
     timings["surprise_s"] = time.perf_counter() - t
-    if not (approximate or exact):
-        raise ValueError("approximate=False and exact=False: nothing to update with")
     if approximate:
-        _log("approximate update: reweighting the previous posterior by the new data...", quiet)
+        log_progress("approximate update: reweighting the previous posterior by the new data...", quiet)
         t = time.perf_counter()
-        approx = approximate_update(before_idata.posterior, build_model(before_ds, config), after_model, model, seed=seed)
+        approx = approximate_update(before, carried, build_model(before_ds, config), after_model, model)
         timings["approximate_s"] = time.perf_counter() - t
     result["before"] = {"path": str(before_path), "as_of": before_attrs.get("as_of"), "headline": before_attrs["headline"]}
     if exact:
-        _log("refitting on the data after the addition...", quiet)
+        log_progress("refitting on the data after the addition...", quiet)
         t = time.perf_counter()
         after = run_fit(model, data_dir=workspace.data_dir, out_dir=workspace.runs_dir / workspace.head, **fit_args)
         timings["refit_s"] = time.perf_counter() - t
@@ -119,12 +122,6 @@ def compare_with_exact(approx: dict, exact: dict) -> dict:
     return out
 
 
-def _fmt(v) -> str:
-    if v is None or not np.isfinite(v):
-        return "-"
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
-
-
 def format_update_report(result: dict) -> str:
     """Terminal report of :func:`refit_after_addition`."""
     how = "approximate update, no refit" if result["after"].get("approximate") else "exact refit"
@@ -134,8 +131,8 @@ def format_update_report(result: dict) -> str:
     for name, r in rows.items():
         b, a = r["before"], r["after"]
         lines.append(
-            f"{name:34s}{_fmt(b['median']) + ' (' + _fmt(b['lo80']) + '-' + _fmt(b['hi80']) + ')':>28s}"
-            f"{_fmt(a['median']) + ' (' + _fmt(a['lo80']) + '-' + _fmt(a['hi80']) + ')':>28s}{_fmt(r['ratio']):>8s}{r['shift']:>8.2f}"
+            f"{name:34s}{format_number(b['median']) + ' (' + format_number(b['lo80']) + '-' + format_number(b['hi80']) + ')':>28s}"
+            f"{format_number(a['median']) + ' (' + format_number(a['lo80']) + '-' + format_number(a['hi80']) + ')':>28s}{format_number(r['ratio']):>8s}{r['shift']:>8.2f}"
         )
     lines += ["", "shift: change of the median in units of the before 80% interval's half-width (log scale for multipliers).",
               f"{result['moved']['ranked'].capitalize()} that moved most: " + ", ".join(f"{n} ({rows[n]['shift']:+.2f})" for n in result["moved"]["most_moved"])]
@@ -145,8 +142,8 @@ def format_update_report(result: dict) -> str:
     for s in result["surprise"]:
         p = s["predicted"]
         flag = "  <-- outside the 95% predictive interval" if s["outside95"] else ""
-        lines.append(f"  {s['release']}: {s['what']}: observed {_fmt(s['observed'])}, predicted {_fmt(p['median'])} "
-                     f"(95%: {_fmt(p['lo95'])}-{_fmt(p['hi95'])}), percentile {s['percentile']:.1f}{flag}")
+        lines.append(f"  {s['release']}: {s['what']}: observed {format_number(s['observed'])}, predicted {format_number(p['median'])} "
+                     f"(95%: {format_number(p['lo95'])}-{format_number(p['hi95'])}), percentile {s['percentile']:.1f}{flag}")
     if "approximate" in result:
         ap = result["approximate"]
         verdict = "safe" if ap["safe"] else "NOT safe: use the exact refit"
@@ -155,7 +152,7 @@ def format_update_report(result: dict) -> str:
         for name in ("compute_reduction", "hardware_reduction", "halving_time_months"):
             c = ap.get("versus_exact", {}).get(name)
             if c:
-                lines.append(f"  {name}: approximate {_fmt(c['approx_median'])} vs exact {_fmt(c['exact_median'])} (ratio {c['median_ratio']:.3f})")
+                lines.append(f"  {name}: approximate {format_number(c['approx_median'])} vs exact {format_number(c['exact_median'])} (ratio {c['median_ratio']:.3f})")
     t = result["timings"]
     lines += ["", "Timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items())]
     if result["after"]["path"]:

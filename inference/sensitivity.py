@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from effcompute import dims
-from effcompute.inference.headline import SCALARS
+from effcompute.inference.headline import SCALARS, format_number
 
 THRESHOLD = 0.05
 NOISE_COLUMNS = 40
@@ -139,10 +139,6 @@ def compare_headlines(first: dict, second: dict, first_label: str, second_label:
     return {name: {first_label: {k: first[name][k] for k in keep}, second_label: {k: second[name][k] for k in keep}} for name in first if name in second}
 
 
-def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
-
-
 def format_sensitivity(result: dict) -> str:
     """Terminal table of :func:`run_sensitivity`."""
     lines = [
@@ -158,7 +154,7 @@ def format_sensitivity(result: dict) -> str:
         labels = list(next(iter(result["comparison"].values())))
         lines += ["", f"{'quantity':36s}" + "".join(f"{lab + ' priors: median (80%)':>34s}" for lab in labels)]
         for name, row in result["comparison"].items():
-            cells = "".join(f"{_fmt(row[lab]['median']) + ' (' + _fmt(row[lab]['lo80']) + ' to ' + _fmt(row[lab]['hi80']) + ')':>34s}" for lab in labels)
+            cells = "".join(f"{format_number(row[lab]['median']) + ' (' + format_number(row[lab]['lo80']) + ' to ' + format_number(row[lab]['hi80']) + ')':>34s}" for lab in labels)
             lines.append(f"{name:36s}{cells}")
     return "\n".join(lines)
 

@@ -18,7 +18,7 @@ drawn from their prior given the carried draws. The carried draws are then
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import warnings
 
 import arviz as az
@@ -28,7 +28,8 @@ import pymc as pm
 import xarray as xr
 
 from effcompute import dims
-from effcompute.inference.headline import REDUCTIONS, headline_draws, headline_table
+from effcompute.inference.fit import quiet_pymc_logs
+from effcompute.inference.headline import REDUCTIONS, headline_draws
 
 #: Pareto k above which importance weights are unreliable (Vehtari et al. 2024, for S >= 2,000 draws ~0.7).
 PARETO_K_SAFE = 0.7
@@ -37,9 +38,12 @@ SURPRISE_RANGE = (2.5, 97.5)
 SAMPLE_DIMS = (dims.CHAIN, dims.DRAW)
 
 
+@contextlib.contextmanager
 def _quiet():
-    logging.getLogger("pymc").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", message=".*not in trace.*")
+    """PyMC's logs and its 'not in trace, sampled from the prior' warnings off, for the duration."""
+    with quiet_pymc_logs(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not in trace.*")
+        yield
 
 
 def thin(posterior: xr.Dataset, max_draws: int) -> xr.Dataset:
@@ -64,7 +68,11 @@ def carry_posterior(posterior: xr.Dataset, model: pm.Model, seed: int = 1) -> xr
     xr.Dataset
         Free variables and deterministics of ``model`` on (chain, draw).
     """
-    _quiet()
+    with _quiet():
+        return _carry(posterior, model, seed)
+
+
+def _carry(posterior: xr.Dataset, model: pm.Model, seed: int) -> xr.Dataset:
     free = [rv.name for rv in model.free_RVs]
     coords = {k: list(v) for k, v in model.coords.items() if v is not None}
 
@@ -120,13 +128,15 @@ def _weighted_summary(draws: np.ndarray, weights: np.ndarray) -> dict:
     return dict(zip(["median", "lo80", "hi80", "lo95", "hi95"], map(float, q)))
 
 
-def approximate_update(before_posterior: xr.Dataset, before_model: pm.Model, after_model: pm.Model, model_name: str, seed: int = 1, max_draws: int = 4000) -> dict:
+def approximate_update(before: xr.Dataset, carried: xr.Dataset, before_model: pm.Model, after_model: pm.Model, model_name: str) -> dict:
     """The posterior after an addition by importance-reweighting the draws before it (no refit).
 
     Parameters
     ----------
-    before_posterior : xr.Dataset
-        Posterior of the fit on the data before the addition.
+    before : xr.Dataset
+        Posterior draws of the fit on the data before the addition (thinned as wished, :func:`thin`).
+    carried : xr.Dataset
+        The same draws carried onto ``after_model`` (:func:`carry_posterior`).
     before_model, after_model : pm.Model
         The same model (same config) built on the data before and after.
     model_name : str
@@ -135,12 +145,11 @@ def approximate_update(before_posterior: xr.Dataset, before_model: pm.Model, aft
     Returns
     -------
     dict
-        ``headline`` (weighted medians and intervals, as :func:`headline_table`),
-        ``pareto_k``, ``ess`` (effective sample size of the weights), ``draws``,
-        ``safe`` (k below :data:`PARETO_K_SAFE`).
+        ``headline`` (weighted medians and intervals, as
+        :func:`effcompute.inference.headline.headline_table`), ``pareto_k``,
+        ``ess`` (effective sample size of the weights), ``draws``, ``safe``
+        (k below :data:`PARETO_K_SAFE`).
     """
-    before = thin(before_posterior, max_draws)
-    carried = carry_posterior(before, after_model, seed=seed)
     log_w = _log_likelihood_sum(carried, after_model) - _log_likelihood_sum(before, before_model)
     flat = log_w.stack(sample=SAMPLE_DIMS).values
     smoothed, k = az.psislw(flat.copy())
@@ -228,8 +237,12 @@ def _natural(variable: str, x):
     return x
 
 
-def surprise_of_additions(before_posterior: xr.Dataset, after_model: pm.Model, after_dataset, config, releases, seed: int = 1, max_draws: int = 1000) -> list[dict]:
+def surprise_of_additions(carried: xr.Dataset, after_model: pm.Model, after_dataset, config, releases, seed: int = 1, max_draws: int = 1000) -> list[dict]:
     """How surprising each new release's scores, MFU and cost were before it was added.
+
+    ``carried`` are the draws of the fit before the addition carried onto
+    ``after_model`` (:func:`carry_posterior`); at most ``max_draws`` of them
+    make the posterior predictive.
 
     Returns
     -------
@@ -243,10 +256,11 @@ def surprise_of_additions(before_posterior: xr.Dataset, after_model: pm.Model, a
     obs = obs[obs.release.isin(list(releases))]
     if obs.empty:
         return []
-    carried = carry_posterior(thin(before_posterior, max_draws), after_model, seed=seed)
+    carried = thin(carried, max_draws)
     free = [rv.name for rv in after_model.free_RVs]
     variables = sorted(set(obs.variable))
-    pp = pm.sample_posterior_predictive(carried[free], model=after_model, var_names=variables, random_seed=seed, progressbar=False, return_inferencedata=True)
+    with _quiet():
+        pp = pm.sample_posterior_predictive(carried[free], model=after_model, var_names=variables, random_seed=seed, progressbar=False, return_inferencedata=True)
     out = []
     for row in obs.itertuples():
         draws = pp.posterior_predictive[row.variable].stack(sample=SAMPLE_DIMS).values[row.index]
@@ -259,9 +273,4 @@ def surprise_of_additions(before_posterior: xr.Dataset, after_model: pm.Model, a
             "percentile": pct, "outside95": not SURPRISE_RANGE[0] <= pct <= SURPRISE_RANGE[1],
         })
     return out
-
-
-def headline_of(posterior: xr.Dataset, model_name: str) -> dict:
-    """Headline table of a bare posterior dataset."""
-    return headline_table(az.InferenceData(posterior=posterior), model_name)
 

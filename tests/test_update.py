@@ -84,14 +84,15 @@ def test_approximate_update_is_close_to_the_exact_refit(datasets):
     before_model, after_model = build_model(before_ds, config), build_model(after_ds, config)
     before, _ = sample_model(before_model, draws=500, tune=500, chains=4, seed=11, quiet=True, progress=False)
     exact, _ = sample_model(after_model, draws=500, tune=500, chains=4, seed=12, quiet=True, progress=False)
-    approx = approximate_update(before.posterior, before_model, after_model, "trend", seed=13)
+    carried = carry_posterior(before.posterior, after_model, seed=13)
+    approx = approximate_update(before.posterior, carried, before_model, after_model, "trend")
     assert approx["safe"] and approx["pareto_k"] < 0.7
     exact_h = headline_table(exact, "trend")
     for name in ("g_oom_per_year", "compute_reduction"):
         a, e = approx["headline"][name], exact_h[name]
         width = e["hi80"] - e["lo80"]
         assert abs(a["median"] - e["median"]) < 0.25 * width, (name, a, e)
-    surprise = surprise_of_additions(before.posterior, after_model, after_ds, config, HELD_BACK, seed=14)
+    surprise = surprise_of_additions(carried, after_model, after_ds, config, HELD_BACK, seed=14)
     assert surprise and {s["release"] for s in surprise} <= set(HELD_BACK)
     assert all(0 <= s["percentile"] <= 100 for s in surprise)
     assert np.mean([s["outside95"] for s in surprise]) < 0.5
