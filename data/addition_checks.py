@@ -92,24 +92,28 @@ def _magnitudes(additions: Additions) -> list[str]:
     return problems
 
 
+def same_release(old: pd.DataFrame, name, org, release_date, params_total) -> list[str]:
+    """Names in ``old`` (releases) of the same release: the same name, or the same org, release date and parameter count."""
+    params = _number(params_total)
+    same_key = (old["org"] == org) & (old["release_date"] == release_date) & np.isclose(old["params_total"].astype(float), params if params is not None else -1, rtol=1e-6)
+    return list(old.loc[(old["name"] == name) | same_key, "name"])
+
+
 def _duplicates(additions: Additions, current: dict) -> list[str]:
     problems = []
     new = additions.tables.get("releases")
     if new is None:
         return problems
-    old = current["releases"]
-    known = set(old["name"])
     seen = {}
     for i, row in new.iterrows():
         name = row["name"]
-        if name in known:
+        matches = same_release(current["releases"], name, row["org"], row["release_date"], row["params_total"])
+        if name in matches:
             problems.append(f"releases entry {i + 1} field 'name': value {name!r} is already in the data")
         elif name in seen:
             problems.append(f"releases entry {i + 1} field 'name': value {name!r} repeats entry {seen[name] + 1}")
         seen.setdefault(name, i)
-        params = _number(row["params_total"])
-        same = old[(old["org"] == row["org"]) & (old["release_date"] == row["release_date"]) & np.isclose(old["params_total"].astype(float), params or -1, rtol=1e-6)]
-        for other in same["name"]:
+        for other in matches:
             if other != name:
                 problems.append(
                     f"releases entry {i + 1} field 'name': value {name!r} looks like a duplicate of {other!r} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from effcompute.data.addition_checks import check_additions
+from effcompute.data.addition_checks import check_additions, failing_rows, same_release
 from effcompute.data.additions import Additions
 
 
@@ -97,3 +97,44 @@ def split_at(data_dir, before) -> tuple[dict[str, bytes], Additions]:
     return contents, Additions(held, f"releases from {before}")
 
 
+
+
+def epoch_additions(path, current: dict, since=None, skip_invalid: bool = False) -> tuple[Additions, list[str], dict]:
+    """The releases of an Epoch AI models CSV that ``current`` does not have yet, as additions.
+
+    Parameters
+    ----------
+    path : path
+        Epoch's models file (read with :func:`effcompute.data.epoch.import_epoch_models`).
+    current : dict of str to pd.DataFrame
+        The data's validated tables.
+    since : str or datetime.date, optional
+        Only models published on or after this date.
+    skip_invalid : bool
+        Leave out the releases that fail a check on their own (else they stop the whole addition later).
+
+    Returns
+    -------
+    (Additions, list of str, dict)
+        The additions; the imported names already in the data (by :func:`same_release`);
+        the skipped names with their problems.
+    """
+    from pathlib import Path
+
+    from effcompute.data.epoch import import_epoch_models
+    from effcompute.data.schema import SCHEMAS
+
+    imported = import_epoch_models(path, since=since).releases
+    old = current["releases"]
+    known = [bool(same_release(old, r.name, r.org, r.release_date, r.params_total)) for r in imported.itertuples()]
+    new = imported[[not k for k in known]].reset_index(drop=True)
+    text = new.reindex(columns=list(SCHEMAS["releases"].columns)).astype(object)
+    text = text.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v)) else v if isinstance(v, str) else repr(float(v)))
+    additions = Additions({"releases": text} if len(text) else {}, Path(path).name)
+    skipped = {}
+    if skip_invalid and len(text):
+        bad = failing_rows(additions, current)
+        skipped = {text.loc[i, "name"]: problems for i, problems in bad.items()}
+        keep = text.drop(index=list(bad)).reset_index(drop=True)
+        additions = Additions({"releases": keep} if len(keep) else {}, additions.source)
+    return additions, list(imported.loc[known, "name"]), skipped

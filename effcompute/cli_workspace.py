@@ -6,7 +6,6 @@ by ``effcompute init DIR`` and named by ``--data DIR`` or ``$EFFCOMPUTE_DATA``.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from effcompute.cliargs import date_arg, path_arg, positive_int, print_json
@@ -51,36 +50,10 @@ def _additions_from_flags(args):
     return Additions({"releases": rows_to_frame("releases", [row], "flags")}, "command-line flags")
 
 
-def _epoch_additions(args, ws):
-    import pandas as pd
-
-    from effcompute.data.addition_checks import failing_rows
-    from effcompute.data.additions import Additions
-    from effcompute.data.epoch import import_epoch_models
-    from effcompute.data.load import load_dataset
-    from effcompute.data.schema import SCHEMAS
-
-    imported = import_epoch_models(args.from_epoch, since=args.since).releases
-    current = load_dataset(ws.data_dir)["releases"]
-    known = set(current["name"])
-    keys = {(o, d, float(p)) for o, d, p in zip(current["org"], current["release_date"], current["params_total"])}
-    is_new = [n not in known and (o, d, float(p)) not in keys for n, o, d, p in zip(imported["name"], imported["org"], imported["release_date"], imported["params_total"])]
-    new = imported[is_new].reset_index(drop=True)
-    text = new.reindex(columns=list(SCHEMAS["releases"].columns)).astype(object)
-    text = text.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v)) else v if isinstance(v, str) else repr(float(v)))
-    additions = Additions({"releases": text} if len(text) else {}, os.path.basename(str(args.from_epoch)))
-    if args.skip_invalid and len(text):
-        bad = failing_rows(additions, load_dataset(ws.data_dir).frames)
-        for i, problems in bad.items():
-            print(f"  skipped {text.loc[i, 'name']}: " + "; ".join(p.split(': ', 1)[-1] for p in problems), file=sys.stderr)
-        keep = text.drop(index=list(bad)).reset_index(drop=True)
-        additions = Additions({"releases": keep} if len(keep) else {}, additions.source)
-    return additions, len(imported) - len(new)
-
-
 def cmd_add_release(args) -> int:
     from effcompute.data.additions import read_additions
-    from effcompute.data.transactions import apply_additions
+    from effcompute.data.load import load_dataset
+    from effcompute.data.transactions import apply_additions, epoch_additions
     from effcompute.inference.refit import format_update_report, refit_after_addition
 
     ws = _writable_workspace(args.data)
@@ -90,8 +63,10 @@ def cmd_add_release(args) -> int:
     if args.file:
         additions = read_additions(args.file)
     elif args.from_epoch:
-        additions, already = _epoch_additions(args, ws)
-        print(f"{args.from_epoch}: {len(additions.release_names())} release(s) to add ({already} already in the workspace)", file=sys.stderr)
+        additions, known, skipped = epoch_additions(args.from_epoch, load_dataset(ws.data_dir).frames, since=args.since, skip_invalid=args.skip_invalid)
+        for name, problems in skipped.items():
+            print(f"  skipped {name}: " + "; ".join(p.split(": ", 1)[-1] for p in problems), file=sys.stderr)
+        print(f"{args.from_epoch}: {len(additions.release_names())} release(s) to add ({len(known)} already in the workspace)", file=sys.stderr)
         for name in additions.release_names():
             print(f"  + {name}", file=sys.stderr)
         if not additions.tables:

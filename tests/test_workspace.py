@@ -311,3 +311,25 @@ def test_init_before_a_date_and_adding_back_restores_the_data(tmp_path):
         a = grown[table].sort_values(key).reset_index(drop=True)
         b = bundled[table].sort_values(key).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def test_from_epoch_adds_only_what_the_workspace_lacks_in_one_transaction(tmp_path, reference_dir, capsys):
+    """Epoch's snapshot from 2025-01-01: strict mode refuses all, --skip-invalid lists and leaves out the failing rows."""
+    epoch_file = reference_dir / "all_ai_models_until_2025-03-31.csv"
+    if not epoch_file.is_file():
+        pytest.skip(f"{epoch_file} not present")
+    ws_path = tmp_path / "ws"
+    assert main(["init", str(ws_path), "--before", "2025-01-01"]) == 0
+    before = snapshot(ws_path)
+    args = ["add-release", "--data", str(ws_path), "--from-epoch", str(epoch_file), "--since", "2025-01-01", "--no-refit"]
+    assert main(args) == 2  # one failing row stops them all
+    assert snapshot(ws_path) == before
+    capsys.readouterr()
+    assert main([*args, "--skip-invalid"]) == 0
+    err = capsys.readouterr().err
+    assert "skipped EXAONE Deep 32B" in err
+    added = Workspace.open(ws_path).history()[-1]["added"]["releases"]
+    assert "DeepSeek-R1" in added and "EXAONE Deep 32B" not in added
+    # the second time nothing is new: every release is recognised as already there
+    assert main([*args, "--skip-invalid"]) == 0
+    assert "0 release(s) to add" in capsys.readouterr().err
