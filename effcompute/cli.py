@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from effcompute import __version__
-from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json
+from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
 
 
 def cmd_seed(args) -> int:
@@ -22,10 +22,7 @@ def cmd_seed(args) -> int:
     from effcompute.inference.seed_report import format_seed_report
 
     result = run_seed_monte_carlo(args.reading, args.draws, args.seed, args.as_of)
-    if args.json:
-        print_json(result)
-    else:
-        print(format_seed_report(result))
+    print_result(result, args.json, format_seed_report)
     return 0
 
 
@@ -123,10 +120,7 @@ def cmd_fit(args) -> int:
         args.model, data_dir=args.data, out_dir=args.out or default_out_dir(args.data), draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
         as_of=args.as_of, prior=args.prior, sampler=args.sampler, target_accept=args.target_accept, quiet=args.json,
     )
-    if args.json:
-        print_json(result)
-    else:
-        print(format_headline_text(result))
+    print_result(result, args.json, format_headline_text)
     if not result["converged"] and not args.allow_unconverged:
         print("effcompute fit: the run did not pass the convergence gate (saved, marked UNCONVERGED); "
               "pass --allow-unconverged to accept it", file=sys.stderr)
@@ -151,10 +145,7 @@ def cmd_summary(args) -> int:
     from effcompute.inference.headline import format_headline_text
 
     result = _run_result(args.run)
-    if args.json:
-        print_json(result)
-    else:
-        print(format_headline_text(result))
+    print_result(result, args.json, format_headline_text)
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json
+from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
 
 
 def cmd_check_sbc(args) -> int:
@@ -35,10 +35,7 @@ def cmd_check_sensitivity(args) -> int:
     from effcompute.inference.sensitivity import format_sensitivity, run_sensitivity
 
     result = run_sensitivity(args.run, data_dir=args.data, against=args.against)
-    if args.json:
-        print_json(result)
-    else:
-        print(format_sensitivity(result))
+    print_result(result, args.json, format_sensitivity)
     return 0
 
 
@@ -46,10 +43,7 @@ def cmd_check_influence(args) -> int:
     from effcompute.inference.influence import format_influence, run_influence
 
     result = run_influence(args.run, data_dir=args.data, top=args.top, refit=args.refit)
-    if args.json:
-        print_json(result)
-    else:
-        print(format_influence(result))
+    print_result(result, args.json, format_influence)
     return 0
 
 
@@ -57,10 +51,7 @@ def cmd_check_forecast(args) -> int:
     from effcompute.inference.forecast import format_forecast, run_forecast
 
     result = run_forecast(args.cutoff, data_dir=args.data, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed)
-    if args.json:
-        print_json(result)
-    else:
-        print(format_forecast(result))
+    print_result(result, args.json, format_forecast)
     return 0
 
 

@@ -31,6 +31,14 @@ def print_json(obj) -> None:
     sys.stdout.write("\n")
 
 
+def print_result(result, as_json: bool, format_text) -> None:
+    """``result`` as one JSON object (``--json``), else as ``format_text(result)`` for people."""
+    if as_json:
+        print_json(result)
+    else:
+        print(format_text(result))
+
+
 def path_arg(text: str):
     return Path(text)
 
