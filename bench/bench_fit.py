@@ -26,16 +26,16 @@ warnings.filterwarnings("ignore")
 t0 = time.perf_counter()
 import pymc  # noqa
 from effcompute.data.load import load_dataset
-from effcompute.inference.diagnostics import check_convergence
-from effcompute.inference.fit import sample_model
+from effcompute.inference.sampling.gate import check_convergence
+from effcompute.inference.sampling.sampler import sample_model
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 t1 = time.perf_counter()
 model = build_model(load_dataset(), ModelConfig(model=sys.argv[1]))
 t2 = time.perf_counter()
-idata, timings = sample_model(model, sampler=sys.argv[2], seed=int(sys.argv[3]), quiet=True, progress=False)
+idata, timings = sample_model(model.model, sampler=sys.argv[2], seed=int(sys.argv[3]), quiet=True, progress=False)
 t3 = time.perf_counter()
-conv = check_convergence(idata)
+conv = check_convergence(idata, model.gated_variables())
 sample_s = timings.sample_s
 compile_s = timings.compile_s
 print(json.dumps(dict(import_s=t1 - t0, build_s=t2 - t1, compile_s=compile_s, sample_s=sample_s,

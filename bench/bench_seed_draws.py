@@ -20,7 +20,7 @@ import numpy as np
 from scipy import special
 
 from effcompute import dims
-from effcompute.inference.prior_draws import vectorized_prior_draws
+from effcompute.inference.sampling.prior_draws import vectorized_prior_draws
 from effcompute.models.priors import seed002_priors
 from effcompute.models.seed_factors import build_seed_factors_model
 

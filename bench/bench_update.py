@@ -19,10 +19,10 @@ from pathlib import Path
 from effcompute.data.transactions import apply_additions, split_at
 from effcompute.data.load import load_dataset
 from effcompute.data.workspace import Workspace
-from effcompute.inference.run import run_fit
-from effcompute.inference.runio import load_run
-from effcompute.inference.refit import CARRIED_DRAWS
-from effcompute.inference.update import approximate_update, carry_posterior, thin
+from effcompute.inference.runs.fit_workflow import run_fit
+from effcompute.inference.runs.files import load_run
+from effcompute.inference.updating.refit import CARRIED_DRAWS
+from effcompute.inference.updating.carry import approximate_update, carry_posterior, thin
 from effcompute.models import build_model
 
 
@@ -54,11 +54,12 @@ def main() -> int:
         t = time.perf_counter()
         previous = ws.head
         apply_additions(ws, additions)
-        before_model = build_model(load_dataset(ws.root / "versions" / previous), config)
-        after_model = build_model(load_dataset(ws.data_dir), config)
+        before_model = build_model(load_dataset(ws.root / "versions" / previous), config).model
+        grown = build_model(load_dataset(ws.data_dir), config)
+        after_model = grown.model
         before = thin(before_idata.posterior, CARRIED_DRAWS)
         carried = carry_posterior(before, after_model, seed=i + 1)
-        result = approximate_update(before, carried, before_model, after_model, "joint")
+        result = approximate_update(before, carried, before_model, after_model, grown.headline_quantities())
         approx.append(time.perf_counter() - t)
         with ws.lock():
             ws.undo()

@@ -15,11 +15,12 @@ import numpy as np
 
 from effcompute import __version__
 from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
+from effcompute.models.registry import MODEL_NAMES
 
 
 def cmd_seed(args) -> int:
-    from effcompute.inference.seed_mc import run_seed_monte_carlo
-    from effcompute.inference.seed_report import format_seed_report
+    from effcompute.inference.summary.seed_mc import run_seed_monte_carlo
+    from effcompute.inference.summary.seed_report import format_seed_report
 
     result = run_seed_monte_carlo(args.reading, args.draws, args.seed, args.as_of)
     print_result(result, args.json, format_seed_report)
@@ -27,7 +28,7 @@ def cmd_seed(args) -> int:
 
 
 def cmd_growth(args) -> int:
-    from effcompute.inference.seed_report import format_growth_report
+    from effcompute.inference.summary.seed_report import format_growth_report
     from effcompute.models.growth import compare_with_seed_tables
 
     if not args.seed_table:
@@ -113,8 +114,8 @@ def cmd_data_crosscheck(args) -> int:
 
 
 def cmd_fit(args) -> int:
-    from effcompute.inference.headline import format_headline_text
-    from effcompute.inference.run import default_out_dir, run_fit
+    from effcompute.inference.summary.headline import format_headline_text
+    from effcompute.inference.runs.fit_workflow import default_out_dir, run_fit
 
     result = run_fit(
         args.model, data_dir=args.data, out_dir=args.out or default_out_dir(args.data), draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
@@ -129,7 +130,7 @@ def cmd_fit(args) -> int:
 
 
 def _run_result(path) -> dict:
-    from effcompute.inference.runio import load_run
+    from effcompute.inference.runs.files import load_run
 
     _, _, attrs = load_run(path)
     conv = attrs["convergence"]
@@ -142,7 +143,7 @@ def _run_result(path) -> dict:
 
 
 def cmd_summary(args) -> int:
-    from effcompute.inference.headline import format_headline_text
+    from effcompute.inference.summary.headline import format_headline_text
 
     result = _run_result(args.run)
     print_result(result, args.json, format_headline_text)
@@ -151,8 +152,8 @@ def cmd_summary(args) -> int:
 
 def cmd_export(args) -> int:
     from effcompute.data.io import write_text_atomic
-    from effcompute.inference.export import render
-    from effcompute.inference.runio import load_run
+    from effcompute.inference.summary.export import render
+    from effcompute.inference.runs.files import load_run
 
     _, _, attrs = load_run(args.run)
     text = render(attrs, args.format)
@@ -165,14 +166,16 @@ def cmd_export(args) -> int:
 
 
 def cmd_tension(args) -> int:
-    from effcompute.inference.runio import load_run
-    from effcompute.inference.tension import tension_between_runs
+    from effcompute.inference.runs.files import load_run
+    from effcompute.inference.summary.tension import tension_between_runs
 
-    ev, ev_config, _ = load_run(args.evidence_run)
-    tr, tr_config, _ = load_run(args.trend_run)
+    from effcompute.models.base import quantities_from_roles
+
+    ev, ev_config, ev_attrs = load_run(args.evidence_run)
+    tr, tr_config, tr_attrs = load_run(args.trend_run)
     if (ev_config.model, tr_config.model) != ("evidence", "trend"):
         raise ValueError(f"expected an evidence run and a trend run, got {ev_config.model!r} and {tr_config.model!r}")
-    t = tension_between_runs(ev, tr)
+    t = tension_between_runs(ev, quantities_from_roles(ev_attrs["roles"]), tr, quantities_from_roles(tr_attrs["roles"]))
     if args.json:
         print_json(t)
         return 0
@@ -206,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_growth)
 
     f = sub.add_parser("fit", help="fit a model on the data, check convergence, save the run, print the headline")
-    f.add_argument("--model", choices=["seed", "evidence", "trend", "joint"], default="joint")
+    f.add_argument("--model", choices=MODEL_NAMES, default="joint", help="which model to fit (default: joint)")
     f.add_argument("--draws", type=positive_int, default=1000)
     f.add_argument("--tune", type=positive_int, default=1000)
     f.add_argument("--chains", type=positive_int, default=4)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
+from effcompute.models.registry import FITTED_MODELS
 
 
 def cmd_check_sbc(args) -> int:
-    from effcompute.inference.sbc import SBCSettings, run_sbc, save_sbc
+    from effcompute.inference.checks.sbc import SBCSettings, run_sbc, save_sbc
 
     settings = SBCSettings(draws=args.draws, tune=args.tune, chains=args.chains, thin=args.thin)
     log_path = None
@@ -32,7 +33,7 @@ def cmd_check_sbc(args) -> int:
 
 
 def cmd_check_sensitivity(args) -> int:
-    from effcompute.inference.sensitivity import format_sensitivity, run_sensitivity
+    from effcompute.inference.checks.sensitivity import format_sensitivity, run_sensitivity
 
     result = run_sensitivity(args.run, data_dir=args.data, against=args.against)
     print_result(result, args.json, format_sensitivity)
@@ -40,7 +41,7 @@ def cmd_check_sensitivity(args) -> int:
 
 
 def cmd_check_influence(args) -> int:
-    from effcompute.inference.influence import format_influence, run_influence
+    from effcompute.inference.checks.influence import format_influence, run_influence
 
     result = run_influence(args.run, data_dir=args.data, top=args.top, refit=args.refit)
     print_result(result, args.json, format_influence)
@@ -48,7 +49,7 @@ def cmd_check_influence(args) -> int:
 
 
 def cmd_check_forecast(args) -> int:
-    from effcompute.inference.forecast import format_forecast, run_forecast
+    from effcompute.inference.checks.forecast import format_forecast, run_forecast
 
     result = run_forecast(args.cutoff, data_dir=args.data, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed)
     print_result(result, args.json, format_forecast)
@@ -62,7 +63,7 @@ def register(subparsers) -> None:
     csub = c.add_subparsers(dest="check_command", required=True)
 
     s = csub.add_parser("sbc", help="simulation-based calibration and parameter recovery of a model")
-    s.add_argument("--model", choices=["evidence", "trend", "joint"], required=True)
+    s.add_argument("--model", choices=FITTED_MODELS, required=True)
     s.add_argument("--sims", type=positive_int, default=100)
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--prior", choices=["seed", "weak"], default="seed")

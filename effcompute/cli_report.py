@@ -8,8 +8,8 @@ from effcompute.cliargs import existing_path, path_arg, print_json
 
 
 def cmd_report(args) -> int:
-    from effcompute.inference.report import build_report
-    from effcompute.inference.report_render import write_report
+    from effcompute.inference.report.build import build_report
+    from effcompute.inference.report.render import write_report
 
     paths = write_report(build_report(args.run, data_dir=args.data, with_loo=not args.no_loo), args.out)
     if args.json:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from effcompute.models.registry import FITTED_MODELS
 from effcompute.cliargs import date_arg, path_arg, positive_int, print_json
 
 #: Flags of a single release given on the command line, as releases.csv columns.
@@ -54,7 +55,7 @@ def cmd_add_release(args) -> int:
     from effcompute.data.additions import read_additions
     from effcompute.data.load import load_dataset
     from effcompute.data.transactions import apply_additions, epoch_additions
-    from effcompute.inference.refit import format_update_report, refit_after_addition
+    from effcompute.inference.updating.refit import format_update_report, refit_after_addition
 
     ws = _writable_workspace(args.data)
     given = [x for x in (args.file, args.from_epoch, args.name) if x]
@@ -137,7 +138,7 @@ def register(sub) -> None:
     how = a.add_mutually_exclusive_group()
     how.add_argument("--exact-only", action="store_true", help="refit only; skip the approximate (reweighted) update")
     how.add_argument("--approximate-only", action="store_true", help="reweight the previous posterior; skip the exact refit (check its Pareto k)")
-    a.add_argument("--model", choices=["evidence", "trend", "joint"], default="joint")
+    a.add_argument("--model", choices=FITTED_MODELS, default="joint", help="model to refit after the addition (default: joint)")
     a.add_argument("--draws", type=positive_int, default=1000)
     a.add_argument("--tune", type=positive_int, default=1000)
     a.add_argument("--chains", type=positive_int, default=4)

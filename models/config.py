@@ -12,10 +12,11 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field, fields
 
+import pandas as pd
+
 from effcompute import dims
 from effcompute.models.priors import FactorPrior, seed002_priors
-
-MODELS = ("seed", "evidence", "trend", "joint")
+from effcompute.models.registry import MODEL_NAMES as MODELS
 PRIOR_SETS = ("seed", "weak")
 
 #: Weakly informative alternative: log-multiplier ~ HalfNormal(1.5), i.e. a gain
@@ -101,3 +102,10 @@ class ModelConfig:
         if unknown:
             raise ValueError(f"unknown model config field(s) {sorted(unknown)}")
         return cls(**data)
+
+
+def resolve_as_of(config: ModelConfig, releases: pd.DataFrame) -> dt.date:
+    """The configured as-of date, else the latest release date in the data."""
+    if config.as_of:
+        return dt.date.fromisoformat(config.as_of)
+    return pd.to_datetime(releases["release_date"]).max().date()

@@ -25,9 +25,11 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from effcompute import dims
-from effcompute.accounting import SECONDS_PER_HOUR
-from effcompute.baseline import GPT3_MFU, GPT3_TRAIN_FLOP, years_since_gpt3
-from effcompute.models.config import ModelConfig
+from effcompute.baseline import GPT3_MFU, GPT3_TRAIN_FLOP
+from effcompute.dates import decimal_year
+from effcompute.models import equations as eq
+from effcompute.models.base import EffModel, Observed, Quantity
+from effcompute.models.config import ModelConfig, resolve_as_of
 
 COMPUTE_FACTOR = "compute_factor"
 FP8_PAIR = "fp8_pair"
@@ -37,19 +39,20 @@ GPT3_LOG10_PARAMS = np.log10(175e9)
 #: Hardware of the "today" run the hardware-efficiency gain is computed for.
 TODAY_GENERATION = "hopper"
 FINAL_RUN_COSTS = ("final_run_cloud", "final_run_amortized", "final_run_reported")
-
-
-def decimal_year(dates) -> np.ndarray:
-    """Dates (strings, dates or datetime64) as decimal years."""
-    ts = pd.to_datetime(pd.Series(np.atleast_1d(dates)))
-    return (ts.dt.year + (ts.dt.day_of_year - 1) / 365.25).to_numpy(float)
-
-
-def resolve_as_of(config: ModelConfig, releases: pd.DataFrame) -> dt.date:
-    """The configured as-of date, else the latest release date in the data."""
-    if config.as_of:
-        return dt.date.fromisoformat(config.as_of)
-    return pd.to_datetime(releases["release_date"]).max().date()
+#: Dims of the pairs whose scale is unknown, of the stated cloud prices, and of the fp8-share window.
+UNKNOWN_SCALE_PAIR = "unknown_scale_pair"
+STATED_PRICE = "stated_price"
+FP8_WINDOW = "fp8_window"
+#: Per-observation latent offsets (non-centred study, cost-run MFU and price; guessed scales).
+#: logit(MFU) coefficients: key -> (prior mean, prior sd, dims); the variable is ``mfu_<key>``.
+MFU_COEF_PRIORS = {
+    "intercept": (-0.4, 1.0, None),
+    "per_year": (0.0, 0.5, None),
+    "generation": (0.0, 0.5, dims.GENERATION),
+    "moe": (0.0, 0.5, None),
+    "per_decade_params": (0.0, 0.5, None),
+}
+NUISANCE = ("study_z", "cost_mfu_z", "cost_price_z", "unknown_scale_delta")
 
 
 @dataclass
@@ -64,6 +67,7 @@ class EvidenceData:
     fp8_share: dict
     as_of: dt.date
     excluded: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)
 
 
 def _scale_delta(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -121,7 +125,8 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         )
     cost_df = pd.DataFrame(cost_rows)
     generations = sorted(set(mfu.hardware.map(gen_of)) | {TODAY_GENERATION} | set(cost_df.get("generation", [])))
-    stated_prices = costs.price_per_chip_hour_usd.dropna().to_numpy(float)
+    stated = costs[costs.price_per_chip_hour_usd.notna()]
+    stated_prices = stated.price_per_chip_hour_usd.to_numpy(float)
 
     window = releases[
         (pd.to_datetime(releases.release_date) <= pd.Timestamp(as_of))
@@ -137,7 +142,14 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         dims.MFU_RUN: list(mfu.run),
         dims.GENERATION: generations,
         dims.COST: list(cost_df.get("cost_id", [])),
+        UNKNOWN_SCALE_PAIR: list(factor_pairs.pair_id[np.isnan(delta)]),
+        STATED_PRICE: list(stated.cost_id),
+        FP8_WINDOW: [f"releases {(pd.Timestamp(as_of) - pd.Timedelta(days=365.25 * config.fp8_window_years)).date()} to {as_of}"],
     }
+    sources = dict(
+        pair=tuple(factor_pairs.study), fp8_pair=tuple(fp8.study), mfu=tuple(mfu.source),
+        cost=tuple(costs.set_index("cost_id").source.reindex(coords[dims.COST]).fillna("")), stated_price=tuple(stated.source),
+    )
     return EvidenceData(
         coords=coords,
         pairs=dict(
@@ -165,6 +177,7 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         fp8_share=dict(n=int(len(window)), k=int((window.precision == "fp8").sum())),
         as_of=as_of,
         excluded=excluded,
+        sources=sources,
     )
 
 
@@ -189,7 +202,7 @@ def add_pairs_block(data: EvidenceData, log_gain):
         missing = np.isnan(p["delta"])
         delta = pt.as_tensor(np.where(missing, 0.0, p["delta"]))
         if missing.any():
-            guess = pm.Normal("unknown_scale_delta", p["delta_guess"][missing], p["delta_guess_sd"][missing])
+            guess = pm.Normal("unknown_scale_delta", p["delta_guess"][missing], p["delta_guess_sd"][missing], dims=UNKNOWN_SCALE_PAIR)
             delta = pt.set_subtensor(delta[np.flatnonzero(missing)], guess)
         x = pm.Data("pair_design", p["x"], dims=(dims.PAIR, COMPUTE_FACTOR))
         # a gain measured Delta orders of magnitude below GPT-3 scale reads exp(lambda * Delta) times larger in log terms
@@ -204,33 +217,25 @@ def add_pairs_block(data: EvidenceData, log_gain):
     return log_fp8
 
 
-def _mfu_linear(alpha, b_date, gen_effect, b_moe, b_scale, year, generation, moe, scale):
-    return alpha + b_date * year + gen_effect[generation] + b_moe * moe + b_scale * scale
-
-
 def add_mfu_block(data: EvidenceData, cost_log_sd: float):
     """MFU regression, costs, and the fp8 share; returns (mfu_today, format_gain)."""
     m, c = data.mfu, data.costs
-    alpha = pm.Normal("mfu_intercept", -0.4, 1.0)
-    b_date = pm.Normal("mfu_per_year", 0.0, 0.5)
-    gen_effect = pm.Normal("mfu_generation", 0.0, 0.5, dims=dims.GENERATION)
-    b_moe = pm.Normal("mfu_moe", 0.0, 0.5)
-    b_scale = pm.Normal("mfu_per_decade_params", 0.0, 0.5)
+    coef = {key: pm.Normal(f"mfu_{key}", mu, sd, dims=d) for key, (mu, sd, d) in MFU_COEF_PRIORS.items()}
     mfu_sd = pm.HalfNormal("mfu_sd", 0.5)
-    eta = _mfu_linear(alpha, b_date, gen_effect, b_moe, b_scale, m["year"], m["generation"], m["moe"], m["scale"])
+    eta = eq.mfu_logit(coef, m["year"], m["generation"], m["moe"], m["scale"])
     pm.Normal("mfu_logit", eta, mfu_sd, observed=pm.Data("mfu_logit_y", np.log(m["y"] / (1 - m["y"])), dims=dims.MFU_RUN), dims=dims.MFU_RUN)
 
     log_price_mu = pm.Normal("log_price_mu", np.log(2.0), 0.7)
     log_price_sd = pm.HalfNormal("log_price_sd", 0.5)
     if len(c["stated_log_prices"]):
-        pm.Normal("stated_log_price", log_price_mu, log_price_sd, observed=pm.Data("stated_log_price_y", c["stated_log_prices"]))
+        pm.Normal("stated_log_price", log_price_mu, log_price_sd, observed=pm.Data("stated_log_price_y", c["stated_log_prices"], dims=STATED_PRICE), dims=STATED_PRICE)
     if len(c["log_cost"]):
-        eta_c = _mfu_linear(alpha, b_date, gen_effect, b_moe, b_scale, c["year"], c["generation"], c["moe"], c["scale"])
+        eta_c = eq.mfu_logit(coef, c["year"], c["generation"], c["moe"], c["scale"])
         mfu_run = pm.Deterministic("cost_run_mfu", pm.math.sigmoid(eta_c + mfu_sd * pm.Normal("cost_mfu_z", 0, 1, dims=dims.COST)), dims=dims.COST)
         latent_price = log_price_mu + log_price_sd * pm.Normal("cost_price_z", 0, 1, dims=dims.COST)
         known = ~np.isnan(c["price"])
         log_price = pt.switch(known, np.log(np.where(known, c["price"], 1.0)), latent_price)
-        mu = c["log_flop"] - c["log_peak"] - pt.log(mfu_run) - np.log(SECONDS_PER_HOUR) + log_price
+        mu = eq.log_cloud_cost(c["log_flop"], c["log_peak"], pt.log(mfu_run), log_price)
         # A fixed reporting error: with a handful of cost rows a learned sd funnels into the latent MFU and price.
         pm.Normal("log_cost", mu, cost_log_sd, observed=pm.Data("log_cost_y", c["log_cost"], dims=dims.COST), dims=dims.COST)
 
@@ -238,11 +243,11 @@ def add_mfu_block(data: EvidenceData, cost_log_sd: float):
     year_today = decimal_year(data.as_of)[0] - MFU_YEAR_CENTRE
     mfu_today = pm.Deterministic(
         "mfu_today",
-        pm.math.sigmoid(_mfu_linear(alpha, b_date, gen_effect, b_moe, b_scale, year_today, gen_today, 0.0, GPT3_LOG10_PARAMS - MFU_LOG10_PARAMS_CENTRE)),
+        eq.sigmoid(eq.mfu_logit(coef, year_today, gen_today, 0.0, GPT3_LOG10_PARAMS - MFU_LOG10_PARAMS_CENTRE)),
     )
     share = pm.Beta("fp8_share", 1.0, 1.0)
     if data.fp8_share["n"]:
-        pm.Binomial("fp8_releases", n=data.fp8_share["n"], p=share, observed=pm.Data("fp8_releases_y", data.fp8_share["k"]))
+        pm.Binomial("fp8_releases", n=data.fp8_share["n"], p=share, observed=pm.Data("fp8_releases_y", [data.fp8_share["k"]], dims=FP8_WINDOW), dims=FP8_WINDOW)
     return mfu_today, share
 
 
@@ -266,16 +271,83 @@ def add_reductions(log_gain, hardware_efficiency, years: float):
     return log_compute
 
 
-def build_evidence_model(dataset, config: ModelConfig | None = None) -> pm.Model:
-    """Build the evidence model from a validated dataset (nothing is sampled)."""
-    config = config or ModelConfig(model="evidence")
-    data = prepare_evidence(dataset, config)
-    years = years_since_gpt3(data.as_of)
-    with pm.Model(coords=data.coords) as model:
-        log_gain = add_factor_block(config)
-        log_fp8 = add_pairs_block(data, log_gain)
-        mfu_today, share = add_mfu_block(data, config.cost_log_sd)
-        hw = add_hardware_efficiency(mfu_today, share, log_fp8)
-        add_reductions(log_gain, hw, years)
-    model.effcompute_info = {"as_of": data.as_of.isoformat(), "years_since_gpt3": years, "excluded": data.excluded}
-    return model
+def add_evidence_blocks(data: EvidenceData, config: ModelConfig, years: float):
+    """Every block of the bottom-up model; returns log R_compute bottom-up."""
+    log_gain = add_factor_block(config)
+    log_fp8 = add_pairs_block(data, log_gain)
+    mfu_today, share = add_mfu_block(data, config.cost_log_sd)
+    hw = add_hardware_efficiency(mfu_today, share, log_fp8)
+    return add_reductions(log_gain, hw, years)
+
+
+def evidence_quantities() -> list[Quantity]:
+    """Headline quantities of the bottom-up blocks: the reductions, hardware efficiency and every factor."""
+    reductions = (
+        (dims.HARDWARE_REDUCTION, "Hardware reduction since GPT-3 (GPU-hours, fp16-equivalent)"),
+        (dims.COMPUTE_REDUCTION, "Compute reduction since GPT-3 (training FLOP), bottom-up"),
+        (dims.ALGORITHMIC_REDUCTION, "Algorithmic reduction since GPT-3, bottom-up"),
+    )
+    out = [Quantity(name, label, "x", log_scale=True, tail_threshold=1000.0) for name, label in reductions]
+    out += [Quantity(name + "_per_year", label.replace(" since GPT-3", "") + " per year", "x/year", log_scale=True) for name, label in reductions]
+    out += [
+        Quantity("hardware_efficiency", "Hardware-efficiency gain (MFU and number format)", "x", log_scale=True),
+        Quantity("mfu_today", "MFU of a GPT-3-sized dense run on today's hardware", "fraction"),
+        Quantity("format_gain", "Number-format gain (fp8 share x fp8 speedup)", "x", log_scale=True),
+    ]
+    return out
+
+
+def factor_quantities() -> list[Quantity]:
+    """One headline quantity per factor multiplier (after every scalar)."""
+    return [Quantity("multiplier", f"{f} multiplier", "x", log_scale=True, key=f"{f}_multiplier", select={dims.FACTOR: f}) for f in dims.FACTORS]
+
+
+def evidence_observations(data: EvidenceData) -> list[Observed]:
+    """Every bottom-up likelihood term with its rows' labels and sources."""
+    c, src = data.coords, data.sources
+    terms = [
+        ("pair_log_multiplier", dims.PAIR, "matched_pairs", "pair"),
+        ("fp8_log_speedup", FP8_PAIR, "matched_pairs", "fp8_pair"),
+        ("mfu_logit", dims.MFU_RUN, "mfu", "mfu"),
+        ("stated_log_price", STATED_PRICE, "costs", "stated_price"),
+        ("log_cost", dims.COST, "costs", "cost"),
+    ]
+    out = [Observed(var, dim, table, tuple(c[dim]), sources=src[key], pointwise=dim != STATED_PRICE) for var, dim, table, key in terms if len(c[dim])]
+    if data.fp8_share["n"]:
+        out.append(Observed("fp8_releases", FP8_WINDOW, "releases", tuple(c[FP8_WINDOW]), pointwise=False))
+    return out
+
+
+NO_EVIDENCE_NOTE = (
+    "The unpublished factor has no direct evidence: in the evidence model its posterior is its prior "
+    "(restricted to gains >= 1); in the joint model it is informed only as the residual between the "
+    "top-down trend and the other factors."
+)
+
+
+class EvidenceModel(EffModel):
+    """Bottom-up: the measured factors as latent log-gains conditioned on matched pairs, MFU, costs and the fp8 share."""
+
+    name = "evidence"
+    description = "the efficiency factors, bottom-up"
+    nuisance = NUISANCE
+    calibrated_derived = (dims.COMPUTE_REDUCTION, dims.HARDWARE_REDUCTION, "hardware_efficiency")
+    key_variables = ("multiplier", dims.HARDWARE_REDUCTION, dims.COMPUTE_REDUCTION, "hardware_efficiency")
+
+    def prepare(self, dataset) -> EvidenceData:
+        return prepare_evidence(dataset, self.config)
+
+    def coords(self) -> dict:
+        return self.data.coords
+
+    def add_variables(self) -> None:
+        add_evidence_blocks(self.data, self.config, self.years)
+
+    def headline_quantities(self) -> list[Quantity]:
+        return evidence_quantities() + factor_quantities()
+
+    def observations(self) -> list[Observed]:
+        return evidence_observations(self.data)
+
+    def notes(self) -> list[str]:
+        return [NO_EVIDENCE_NOTE]

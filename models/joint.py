@@ -11,37 +11,74 @@ the two disagree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pymc as pm
 
-from effcompute.baseline import years_since_gpt3
-from effcompute.models.config import ModelConfig
+from effcompute.models.base import EffModel, Observed, Quantity
 from effcompute.models.evidence import (
-    add_factor_block,
-    add_hardware_efficiency,
-    add_mfu_block,
-    add_pairs_block,
-    add_reductions,
+    NO_EVIDENCE_NOTE,
+    EvidenceData,
+    add_evidence_blocks,
+    evidence_observations,
+    evidence_quantities,
+    factor_quantities,
     prepare_evidence,
 )
-from effcompute.models.trend import add_trend_block, prepare_trend
+from effcompute.models.evidence import NUISANCE as EVIDENCE_NUISANCE
+from effcompute.models.trend import NUISANCE as TREND_NUISANCE
+from effcompute.models.trend import TrendData, add_trend_block, prepare_trend, trend_observations, trend_quantities
+
+TENSION = "tension_log_ratio"
+LINK = "link"
 
 
-def build_joint_model(dataset, config: ModelConfig | None = None) -> pm.Model:
-    """Build the joint model from a validated dataset (nothing is sampled)."""
-    config = config or ModelConfig(model="joint")
-    ev = prepare_evidence(dataset, config)
-    tr = prepare_trend(dataset, config)
-    years = years_since_gpt3(ev.as_of)
-    with pm.Model(coords={**ev.coords, **tr.coords}) as model:
-        log_gain = add_factor_block(config)
-        log_fp8 = add_pairs_block(ev, log_gain)
-        mfu_today, share = add_mfu_block(ev, config.cost_log_sd)
-        hw = add_hardware_efficiency(mfu_today, share, log_fp8)
-        log_bottom_up = add_reductions(log_gain, hw, years)
-        log_top_down = add_trend_block(tr, config)
-        tension = pm.Deterministic("tension_log_ratio", log_top_down - log_bottom_up)
+@dataclass
+class JointData:
+    """The evidence and trend arrays side by side."""
+
+    evidence: EvidenceData
+    trend: TrendData
+
+    @property
+    def as_of(self):
+        return self.evidence.as_of
+
+    @property
+    def excluded(self) -> list:
+        return self.evidence.excluded + self.trend.excluded
+
+
+class JointModel(EffModel):
+    """Bottom-up and top-down R_compute tied by a tension term of fixed scale ``link_sd``."""
+
+    name = "joint"
+    description = "bottom-up factors and the top-down trend together"
+    nuisance = EVIDENCE_NUISANCE + TREND_NUISANCE
+    pseudo_observations = (LINK,)
+    calibrated_derived = ("compute_reduction", "hardware_reduction", "hardware_efficiency", TENSION)
+    key_variables = ("multiplier", "hardware_reduction", "compute_reduction", "compute_reduction_topdown", "g_oom_per_year", TENSION, "hardware_efficiency")
+
+    def prepare(self, dataset) -> JointData:
+        return JointData(prepare_evidence(dataset, self.config), prepare_trend(dataset, self.config))
+
+    def coords(self) -> dict:
+        return {**self.data.evidence.coords, **self.data.trend.coords}
+
+    def add_variables(self) -> None:
+        log_bottom_up = add_evidence_blocks(self.data.evidence, self.config, self.years)
+        log_top_down = add_trend_block(self.data.trend, self.config)
+        tension = pm.Deterministic(TENSION, log_top_down - log_bottom_up)
         # The link's 0 is a pseudo-observation held in a data container like every other
         # observation, so simulation-based calibration can draw it from its own distribution.
-        pm.Normal("link", mu=tension, sigma=config.link_sd, observed=pm.Data("link_y", 0.0))
-    model.effcompute_info = {"as_of": ev.as_of.isoformat(), "years_since_gpt3": years, "excluded": ev.excluded + tr.excluded}
-    return model
+        pm.Normal(LINK, mu=tension, sigma=self.config.link_sd, observed=pm.Data("link_y", 0.0))
+
+    def headline_quantities(self) -> list[Quantity]:
+        tension = Quantity(TENSION, "log(R_compute top-down / bottom-up)", "log ratio")
+        return evidence_quantities() + trend_quantities(self.data.trend) + [tension] + factor_quantities()
+
+    def observations(self) -> list[Observed]:
+        return evidence_observations(self.data.evidence) + trend_observations(self.data.trend)
+
+    def notes(self) -> list[str]:
+        return [NO_EVIDENCE_NOTE]

@@ -4,7 +4,7 @@ Six efficiency multipliers, each drawn from the distribution the seed states,
 every draw below 1 set to 1 (footnote 11: a change that hurts would not be
 adopted), multiplied into the algorithmic, compute and hardware reductions.
 Nothing samples here: :func:`build_seed_factors_model` only builds the graph;
-``effcompute.inference.prior_draws`` draws from it.
+``effcompute.inference.sampling.prior_draws`` draws from it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from effcompute import dims
+from effcompute.models.base import EffModel, Quantity
 from effcompute.models.priors import FactorPrior, seed002_priors
 
 #: Name of a factor's random variable before the floor at 1.
@@ -45,9 +46,34 @@ def build_seed_factors_model(reading: str = "intervals", priors: dict[str, Facto
     if missing:
         raise ValueError(f"priors lack factor(s) {sorted(missing)}")
     with pm.Model(coords={dims.FACTOR: list(dims.FACTORS)}) as model:
-        floored = {f: pt.maximum(priors[f].to_pymc(f + RAW_SUFFIX), 1.0) for f in dims.FACTORS}
-        pm.Deterministic(MULTIPLIER, pt.stack([floored[f] for f in dims.FACTORS], axis=-1), dims=dims.FACTOR)
-        for name, factors in dims.REDUCTIONS.items():
-            # elementwise products (not an indexed prod) keep the vectorized draw path fused
-            pm.Deterministic(name, functools.reduce(operator.mul, [floored[f] for f in factors]))
+        add_seed_factors(priors)
     return model
+
+
+def add_seed_factors(priors: dict[str, FactorPrior]) -> None:
+    """The six floored multipliers and the reductions, in the current model context."""
+    floored = {f: pt.maximum(priors[f].to_pymc(f + RAW_SUFFIX), 1.0) for f in dims.FACTORS}
+    pm.Deterministic(MULTIPLIER, pt.stack([floored[f] for f in dims.FACTORS], axis=-1), dims=dims.FACTOR)
+    for name, factors in dims.REDUCTIONS.items():
+        # elementwise products (not an indexed prod) keep the vectorized draw path fused
+        pm.Deterministic(name, functools.reduce(operator.mul, [floored[f] for f in factors]))
+
+
+class SeedFactorsModel(EffModel):
+    """Seed 002's six factors as a prior-only model (no data: ``dataset`` is ignored)."""
+
+    name = "seed"
+    description = "seed 002's Monte Carlo as a prior-only model"
+
+    def prepare(self, dataset):
+        return None
+
+    def coords(self) -> dict:
+        return {dims.FACTOR: list(dims.FACTORS)}
+
+    def add_variables(self) -> None:
+        add_seed_factors(seed002_priors(self.config.reading))
+
+    def headline_quantities(self) -> list[Quantity]:
+        out = [Quantity(name, name.replace("_", " "), "x", log_scale=True, tail_threshold=1000.0) for name in reversed(dims.REDUCTIONS)]
+        return out + [Quantity(MULTIPLIER, f"{f} multiplier", "x", log_scale=True, key=f"{f}_multiplier", select={dims.FACTOR: f}) for f in dims.FACTORS]

@@ -23,8 +23,10 @@ import pytensor.tensor as pt
 
 from effcompute import dims
 from effcompute.baseline import GPT3_MMLU_5SHOT, GPT3_TRAINING_DATE, years_since_gpt3
-from effcompute.models.config import ModelConfig
-from effcompute.models.evidence import decimal_year, resolve_as_of
+from effcompute.dates import decimal_year
+from effcompute.models import equations as eq
+from effcompute.models.base import EffModel, Observed, Quantity
+from effcompute.models.config import ModelConfig, resolve_as_of
 
 TREND_EPOCH = 2020.0
 #: Year at which the curves' midpoints are sampled (near the releases' mean date, where midpoint and g
@@ -33,6 +35,8 @@ MIDPOINT_SAMPLING_YEAR = 2023.5
 #: Chance accuracy (percent) of each benchmark: the prior centre of its floor.
 CHANCE = {"MMLU": 25.0, "HellaSwag": 25.0, "ARC-Challenge": 25.0, "WinoGrande": 50.0, "GSM8K": 0.0, "TriviaQA": 0.0, "PIQA": 50.0}
 GPT3_SERIES = "MMLU@5"
+#: Per-release latent offsets (non-centred measurement error of log10 FLOP).
+NUISANCE = ("flop_error_z",)
 
 
 @dataclass
@@ -46,6 +50,11 @@ class TrendData:
     match_years: np.ndarray
     as_of: dt.date
     excluded: list
+
+
+def score_labels(releases, series) -> list[str]:
+    """'release series' of each score row, e.g. 'Gemma-2B HellaSwag@0': one label per observation."""
+    return [f"{r} {s}" for r, s in zip(releases, series)]
 
 
 def prepare_trend(dataset, config: ModelConfig) -> TrendData:
@@ -73,7 +82,7 @@ def prepare_trend(dataset, config: ModelConfig) -> TrendData:
     end = decimal_year(as_of)[0]
     match_years = np.unique(np.round(np.r_[start, np.arange(np.ceil(start), end), end], 4))
     return TrendData(
-        coords={dims.RELEASE: names, dims.SERIES: keep, dims.SCORE_OBS: np.arange(len(scores)), dims.MATCH_DATE: match_years},
+        coords={dims.RELEASE: names, dims.SERIES: keep, dims.SCORE_OBS: score_labels(scores.release, scores.series), dims.MATCH_DATE: match_years},
         releases=pd.DataFrame(
             {"log10_flop": np.log10(rel.train_flop.to_numpy(float)), "flop_sd": sd.to_numpy(float), "t": decimal_year(rel.release_date) - TREND_EPOCH},
             index=names,
@@ -109,35 +118,72 @@ def add_trend_block(data: TrendData, config: ModelConfig):
     # Sampled at MIDPOINT_SAMPLING_YEAR, reported at TREND_EPOCH.
     t_centre = MIDPOINT_SAMPLING_YEAR - TREND_EPOCH
     midpoint_centred = pm.Normal("midpoint_centred", 23.0, 1.5, dims=dims.SERIES)
-    midpoint = pm.Deterministic("midpoint", midpoint_centred + g * t_centre, dims=dims.SERIES)
+    midpoint = pm.Deterministic("midpoint", eq.effective_log10_flop(midpoint_centred, g, t_centre), dims=dims.SERIES)
     # Zero-avoiding Gamma(2, 0.3) (mean 6.7 points, P(< 0.5) = 1%): a benchmark's own sampling noise is
     # 0.4-1.4 points, so a fit sd near 0 is impossible, and HalfNormal(5)'s mass there (8% below 0.5)
     # made a funnel with the latent FLOP: divergences and too-narrow posteriors in SBC (docs/checks.md).
     fit_sd = pm.Gamma("score_sd", alpha=2.0, beta=0.3, dims=dims.SERIES)
     s, rel = o["series"], o["release"]
-    effective = true_log10_flop[rel] + g * (r.t.to_numpy()[rel] - t_centre)
-    mu = floor[s] + (ceiling[s] - floor[s]) * pm.math.sigmoid(slope[s] * (effective - midpoint_centred[s]))
+    effective = eq.effective_log10_flop(true_log10_flop[rel], g, r.t.to_numpy()[rel] - t_centre)
+    mu = eq.score_curve(effective, floor[s], ceiling[s], slope[s], midpoint_centred[s])
     sigma = pt.sqrt(fit_sd[s] ** 2 + (config.score_evaluator_sd**2) * o["third_party"])
     pm.Normal("score", mu, sigma, observed=pm.Data("score_y", o["score"], dims=dims.SCORE_OBS), dims=dims.SCORE_OBS)
 
     years = years_since_gpt3(data.as_of)
-    pm.Deterministic("halving_time_months", 12.0 * np.log10(2.0) / g)
-    log_r = pm.Deterministic("log_compute_reduction_topdown", g * years * np.log(10.0))
+    pm.Deterministic("halving_time_months", eq.halving_time_months(g))
+    log_r = pm.Deterministic("log_compute_reduction_topdown", eq.log_reduction_from_rate(g, years))
     pm.Deterministic("compute_reduction_topdown", pt.exp(log_r))
     if GPT3_SERIES in data.coords[dims.SERIES]:
         i = data.coords[dims.SERIES].index(GPT3_SERIES)
-        frac = (GPT3_MMLU_5SHOT - floor[i]) / (ceiling[i] - floor[i])
-        frac = pt.clip(frac, 1e-6, 1 - 1e-6)
-        log10_needed = midpoint[i] + pt.log(frac / (1 - frac)) / slope[i] - g * (data.match_years - TREND_EPOCH)
+        log10_needed = eq.log10_flop_for_score(GPT3_MMLU_5SHOT, floor[i], ceiling[i], slope[i], midpoint[i], g, data.match_years - TREND_EPOCH)
         pm.Deterministic("log10_flop_to_match_gpt3_mmlu", log10_needed, dims=dims.MATCH_DATE)
     return log_r
 
 
-def build_trend_model(dataset, config: ModelConfig | None = None) -> pm.Model:
-    """Build the trend model from a validated dataset (nothing is sampled)."""
-    config = config or ModelConfig(model="trend")
-    data = prepare_trend(dataset, config)
-    with pm.Model(coords=data.coords) as model:
-        add_trend_block(data, config)
-    model.effcompute_info = {"as_of": data.as_of.isoformat(), "years_since_gpt3": years_since_gpt3(data.as_of), "excluded": data.excluded}
-    return model
+def trend_quantities(data: TrendData) -> list[Quantity]:
+    """Headline quantities of the trend block."""
+    out = [
+        Quantity("g_oom_per_year", "Compute requirement fall, top-down (orders of magnitude per year)", "OOM/year"),
+        Quantity("halving_time_months", "Compute halving time, top-down", "months"),
+        Quantity("compute_reduction_topdown", "Compute reduction since GPT-3, top-down (benchmark trend)", "x", log_scale=True, tail_threshold=1000.0),
+    ]
+    if GPT3_SERIES in data.coords[dims.SERIES]:
+        out.append(Quantity("log10_flop_to_match_gpt3_mmlu", "log10 training FLOP to match GPT-3's MMLU (5-shot) at the as-of date", "log10 FLOP",
+                            select={dims.MATCH_DATE: -1}))
+    return out
+
+
+def trend_observations(data: TrendData) -> list[Observed]:
+    """The score likelihood's rows, labelled by release and series."""
+    names, series = data.coords[dims.RELEASE], data.coords[dims.SERIES]
+    rel = [names[i] for i in data.obs["release"]]
+    ser = [series[i] for i in data.obs["series"]]
+    return [Observed("score", dims.SCORE_OBS, "scores", tuple(data.coords[dims.SCORE_OBS]),
+                     coords={"release": rel, "series": ser})]
+
+
+class TrendModel(EffModel):
+    """Top-down: benchmark scores as a sigmoid in training FLOP that shifts ``g`` orders of magnitude a year."""
+
+    name = "trend"
+    description = "benchmark-matched training FLOP over time (top-down)"
+    nuisance = NUISANCE
+    key_variables = ("compute_reduction_topdown", "g_oom_per_year")
+
+    def prepare(self, dataset) -> TrendData:
+        return prepare_trend(dataset, self.config)
+
+    def coords(self) -> dict:
+        return self.data.coords
+
+    def add_variables(self) -> None:
+        add_trend_block(self.data, self.config)
+
+    def headline_quantities(self) -> list[Quantity]:
+        q = trend_quantities(self.data)
+        # the trend model's compute reduction is its top-down one
+        return q + [Quantity("compute_reduction_topdown", "Compute reduction since GPT-3 (training FLOP), top-down", "x", log_scale=True,
+                             key="compute_reduction", tail_threshold=1000.0)]
+
+    def observations(self) -> list[Observed]:
+        return trend_observations(self.data)

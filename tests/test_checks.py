@@ -10,8 +10,8 @@ import pytest
 from effcompute import dims
 from effcompute.cli import main
 from effcompute.data.load import load_dataset
-from effcompute.inference import forecast, influence, sbc, sensitivity
-from effcompute.inference.simulate import observed_data_names
+from effcompute.inference.checks import forecast, influence, sbc, sensitivity
+from effcompute.inference.sampling.simulate import observed_data_names
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 from tests.mock_sampling import mock_fit
@@ -28,33 +28,33 @@ def models(ds):
 
 
 def test_joint_link_is_a_data_container_so_sbc_simulates_it(models):
-    assert observed_data_names(models["joint"])["link"] == "link_y"
+    assert observed_data_names(models["joint"].model)["link"] == "link_y"
 
 
 def test_ranked_quantities_cover_factors_and_skip_per_row_offsets(models):
-    labels = [sbc.quantity_label(models["joint"], n, i) for n, i in sbc.ranked_quantities(models["joint"])]
+    labels = [sbc.quantity_label(models["joint"].model, n, i) for n, i in sbc.ranked_quantities(models["joint"])]
     for f in dims.COMPUTE_FACTORS:
         assert f"log_gain[{f}]" in labels
     assert "g_oom_per_year" in labels and "compute_reduction" in labels and "tension_log_ratio" in labels
-    assert not any(lab.startswith(sbc.NUISANCE) for lab in labels)
+    assert not any(lab.startswith(models["joint"].nuisance) for lab in labels)
     assert not any(lab.startswith(("log_transformer_pp", "log_chinchilla_gain")) for lab in labels)
 
 
 def test_draw_simulations_gives_truth_and_data_for_every_observation(models):
     m = models["joint"]
     truth, data = sbc.draw_simulations(m, 3, seed=5)
-    assert len(data) == 3 and set(data[0]) == set(observed_data_names(m).values())
+    assert len(data) == 3 and set(data[0]) == set(observed_data_names(m.model).values())
     assert truth["g_oom_per_year"].shape == (3,)
-    assert data[0]["score_y"].shape == m["score_y"].get_value().shape
+    assert data[0]["score_y"].shape == m.model["score_y"].get_value().shape
     assert not np.allclose(data[0]["score_y"], data[1]["score_y"])
 
 
 def test_loglik_is_highest_near_the_data_generating_point(models):
     m = models["trend"]
     truth, data = sbc.draw_simulations(m, 2, seed=3)
-    free = [rv.name for rv in m.free_RVs]
+    free = [rv.name for rv in m.model.free_RVs]
     at = [{n: truth[n][i] for n in free} for i in range(2)]
-    loglik = sbc.loglik_function(m)
+    loglik = sbc.loglik_function(m.model)
     own, other = loglik(data[0], at)
     assert np.isfinite(own) and own > other
 
@@ -105,13 +105,15 @@ def test_coverage_counts_observations_inside_central_intervals():
 def test_forecast_predictions_from_a_mocked_fit(ds):
     before, after = forecast.split_dataset(ds, dt.date(2024, 1, 1))
     config = ModelConfig(model="joint")
-    idata, _ = mock_fit(build_model(before, config), draws=40)
+    idata, _ = mock_fit(build_model(before, config).model, draws=40)
     rng = np.random.default_rng(0)
     from effcompute.models.evidence import prepare_evidence
     from effcompute.models.trend import prepare_trend
 
-    scores = forecast.predict_scores(idata.posterior, prepare_trend(before, config).coords[dims.SERIES], after, config, rng)
-    other = forecast.predict_mfu_and_costs(idata.posterior, prepare_evidence(before, config).coords[dims.GENERATION], after, config, rng)
+    from effcompute.models.forecasting import predict_mfu_and_costs, predict_scores
+
+    scores = predict_scores(idata.posterior, prepare_trend(before, config).coords[dims.SERIES], after, config, rng)
+    other = predict_mfu_and_costs(idata.posterior, prepare_evidence(before, config).coords[dims.GENERATION], after, config, rng)
     assert len(scores) > 30 and set(other.kind) == {"mfu", "cost"}
     assert all(len(d) == 80 and np.isfinite(d).all() for d in pd.concat([scores, other]).draws)
     assert (other[other.kind == "mfu"].draws.map(lambda d: ((d > 0) & (d < 1)).all())).all()
@@ -127,9 +129,9 @@ def test_sensitivity_diagnosis():
 def test_power_scaling_covers_every_headline_factor(models):
     m = models["evidence"]
     idata, _ = mock_fit(m, draws=100)
-    sensitivity.add_log_prior_and_likelihood(idata, m)
+    sensitivity.add_log_prior_and_likelihood(idata, m.model)
     assert "study_z" in idata.log_prior and "pair_log_multiplier" in idata.log_likelihood
-    sens, floor = sensitivity.power_scaling(idata)
+    sens, floor = sensitivity.power_scaling(idata, m.headline_quantities(), m.nuisance)
     # prior draws stand in for the posterior here, so the likelihood weights are degenerate and its floor is large
     assert 0 < floor["prior"] < 1 and floor["likelihood"] > 0
     assert {f"{f}_multiplier" for f in dims.FACTORS} <= set(sens)
@@ -144,7 +146,7 @@ def test_weighted_median():
 def test_influence_tables_from_a_mocked_fit(models, ds):
     m = models["evidence"]
     idata, _ = mock_fit(m, draws=100)
-    sensitivity.add_log_prior_and_likelihood(idata, m)
+    sensitivity.add_log_prior_and_likelihood(idata, m.model)
     k = influence.pointwise_pareto_k(idata)
     assert len(k) == sum(int(np.prod(idata.log_likelihood[v].shape[2:])) for v in idata.log_likelihood.data_vars)
     loso = influence.leave_one_source_out(idata, ds)

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from effcompute.cli import main
-from effcompute.inference import run as run_module
-from effcompute.inference.runio import load_run, rebuild_model
+from effcompute.inference.runs import fit_workflow as run_module
+from effcompute.inference.runs.files import load_run, rebuild_model
 
 from mock_sampling import mock_fit
 
@@ -70,7 +70,7 @@ def test_saved_run_carries_provenance_and_rebuilds(mocked, capsys, tmp_path):
     assert len(attrs["data_hash"]) == 64 and attrs["seed"] == 1
     assert {"posterior", "prior", "sample_stats"} <= set(idata.groups())
     model = rebuild_model(r["path"])
-    assert "compute_reduction" in model.named_vars
+    assert "compute_reduction" in model.model.named_vars and model.model_id() == attrs["model_id"]
 
 
 def test_rebuild_refuses_other_data(mocked, capsys, tmp_path, data_copy):

@@ -19,11 +19,11 @@ def ds():
 
 @pytest.fixture(scope="module")
 def joint(ds):
-    return build_model(ds, ModelConfig(model="joint"))
+    return build_model(ds, ModelConfig(model="joint")).model
 
 
 def test_evidence_coords_match_the_data(ds):
-    m = build_model(ds, ModelConfig(model="evidence"))
+    m = build_model(ds, ModelConfig(model="evidence")).model
     used_pairs = ds["matched_pairs"].technique.isin(dims.COMPUTE_FACTORS)
     assert len(m.coords[dims.PAIR]) == used_pairs.sum()
     assert list(m.coords[COMPUTE_FACTOR]) == list(dims.COMPUTE_FACTORS)
@@ -33,7 +33,7 @@ def test_evidence_coords_match_the_data(ds):
 
 
 def test_trend_coords_and_series(ds):
-    m = build_model(ds, ModelConfig(model="trend"))
+    m = build_model(ds, ModelConfig(model="trend")).model
     assert "MMLU@5" in m.coords[dims.SERIES]
     assert m["score"].eval().shape == (len(m.coords[dims.SCORE_OBS]),) or True
     assert m.named_vars_to_dims["log10_flop_to_match_gpt3_mmlu"] == (dims.MATCH_DATE,)
@@ -66,7 +66,7 @@ def test_nothing_samples_at_build_time(ds, monkeypatch):
 
     monkeypatch.setattr(pm, "sample", boom)
     monkeypatch.setattr(pm, "sample_prior_predictive", boom)
-    build_model(ds, ModelConfig(model="joint"))
+    build_model(ds, ModelConfig(model="joint")).model
 
 
 def test_excluded_rows_are_reported_with_reasons(ds):
@@ -93,13 +93,13 @@ def test_config_round_trips_and_rejects_bad_values():
 
 
 def test_weak_prior_is_one_option_away(ds):
-    m = build_model(ds, ModelConfig(model="evidence", prior="weak"))
+    m = build_model(ds, ModelConfig(model="evidence", prior="weak")).model
     assert "log_unpublished" in m.named_vars
     assert m["log_unpublished"].owner.op.name == "halfnormal"
 
 
 def test_as_of_defaults_to_latest_release_and_can_be_set(ds):
     m = build_model(ds, ModelConfig(model="evidence"))
-    assert m.effcompute_info["as_of"] == ds["releases"].release_date.max()
+    assert m.as_of.isoformat() == ds["releases"].release_date.max()
     m2 = build_model(ds, ModelConfig(model="evidence", as_of="2026-11-23"))
-    assert m2.effcompute_info["years_since_gpt3"] == pytest.approx(6.56, abs=0.01)
+    assert m2.years == pytest.approx(6.56, abs=0.01)

@@ -5,8 +5,8 @@ import pymc as pm
 import pytest
 
 from effcompute.data.load import load_dataset
-from effcompute.inference.fit import sample_model
-from effcompute.inference.simulate import interval_coverage, observed_data_names, simulate_from_prior
+from effcompute.inference.sampling.sampler import sample_model
+from effcompute.inference.sampling.simulate import interval_coverage, observed_data_names, simulate_from_prior
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 
@@ -18,7 +18,7 @@ def ds():
 
 def test_every_observed_variable_lives_in_a_data_container(ds):
     for name in ("evidence", "trend"):
-        m = build_model(ds, ModelConfig(model=name))
+        m = build_model(ds, ModelConfig(model=name)).model
         assert set(observed_data_names(m)) == {rv.name for rv in m.observed_RVs}
 
 
@@ -33,7 +33,7 @@ def test_every_observed_variable_lives_in_a_data_container(ds):
 def test_posterior_90_intervals_cover_the_truth(ds, model_name, params):
     covered = {}
     for seed in (11, 12):
-        model = build_model(ds, ModelConfig(model=model_name))
+        model = build_model(ds, ModelConfig(model=model_name)).model
         truth, data = simulate_from_prior(model, seed)
         with model:
             pm.set_data(data)

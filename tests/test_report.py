@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from effcompute.cli import main
-from effcompute.inference import run as run_module
-from effcompute.inference.report import fmt_x
-from effcompute.inference.report_render import FIGURES_DIR
-from effcompute.inference.runio import load_run
+from effcompute.inference.runs import fit_workflow as run_module
+from effcompute.inference.report.build import fmt_x
+from effcompute.inference.report.render import FIGURES_DIR
+from effcompute.inference.runs.files import load_run
 
 from mock_sampling import mock_fit
 
@@ -36,10 +36,8 @@ def _as_chains(ds, chains, draws):
 
 
 def mock_fit_with_predictive(model, seed=1, **_):
-    """mock_fit, plus a posterior predictive group (the prior predictive, reshaped like the mock posterior)."""
-    idata, timings = mock_fit(model, seed=seed)
-    idata.add_groups(posterior_predictive=_as_chains(idata.prior_predictive, idata.posterior.sizes["chain"], idata.posterior.sizes["draw"]))
-    return idata, timings
+    """mock_fit, with the posterior predictive group drawn at the mock posterior."""
+    return mock_fit(model, seed=seed, predictive=True)
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import pymc as pm
 import pytest
 
 from effcompute import dims
-from effcompute.inference.prior_draws import vectorized_prior_draws
-from effcompute.inference.seed_mc import epoch_interactive_comparison, run_seed_monte_carlo, seed_reported
+from effcompute.inference.sampling.prior_draws import vectorized_prior_draws
+from effcompute.inference.summary.seed_mc import epoch_interactive_comparison, run_seed_monte_carlo, seed_reported
 from effcompute.models.seed_factors import MULTIPLIER, build_seed_factors_model
 
 

@@ -8,10 +8,10 @@ import pytest
 
 from effcompute import dims
 from effcompute.data.load import Dataset, load_dataset
-from effcompute.inference.fit import sample_model
-from effcompute.inference.headline import headline_table
-from effcompute.inference.refit import compare_with_exact
-from effcompute.inference.update import approximate_update, carry_posterior, surprise_of_additions, weighted_quantiles, what_moved
+from effcompute.inference.sampling.sampler import sample_model
+from effcompute.inference.summary.headline import headline_table
+from effcompute.inference.updating.refit import compare_with_exact
+from effcompute.inference.updating.carry import approximate_update, carry_posterior, surprise_of_additions, weighted_quantiles, what_moved
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 
@@ -54,7 +54,7 @@ def test_what_moved_measures_shifts_in_interval_units():
 def test_carry_posterior_keeps_shared_draws_and_draws_the_new_ones(datasets):
     before_ds, after_ds = datasets
     config = ModelConfig(model="trend")
-    before_model, after_model = build_model(before_ds, config), build_model(after_ds, config)
+    before_model, after_model = build_model(before_ds, config).model, build_model(after_ds, config).model
     fake = pm.sample_prior_predictive(draws=40, model=before_model, random_seed=3).prior  # stands in for a posterior
     fake = fake.assign_coords(chain=[0])
     carried = carry_posterior(fake, after_model, seed=1)
@@ -81,13 +81,14 @@ def test_approximate_update_is_close_to_the_exact_refit(datasets):
     """Real NUTS on the trend model before and after three releases; reweighting vs refitting."""
     before_ds, after_ds = datasets
     config = ModelConfig(model="trend")
-    before_model, after_model = build_model(before_ds, config), build_model(after_ds, config)
+    before_model, after_model = build_model(before_ds, config).model, build_model(after_ds, config).model
     before, _ = sample_model(before_model, draws=500, tune=500, chains=4, seed=11, quiet=True, progress=False)
     exact, _ = sample_model(after_model, draws=500, tune=500, chains=4, seed=12, quiet=True, progress=False)
     carried = carry_posterior(before.posterior, after_model, seed=13)
-    approx = approximate_update(before.posterior, carried, before_model, after_model, "trend")
+    quantities = build_model(after_ds, config).headline_quantities()
+    approx = approximate_update(before.posterior, carried, before_model, after_model, quantities)
     assert approx["safe"] and approx["pareto_k"] < 0.7
-    exact_h = headline_table(exact, "trend")
+    exact_h = headline_table(exact, quantities)
     for name in ("g_oom_per_year", "compute_reduction"):
         a, e = approx["headline"][name], exact_h[name]
         width = e["hi80"] - e["lo80"]

@@ -269,7 +269,7 @@ def test_open_rejects_a_plain_folder(tmp_path):
 
 def test_add_release_refits_and_reports_what_moved(workspace, tmp_path, capsys, monkeypatch):
     """The whole CLI round trip with mocked sampling: init -> add-release -> what moved -> undo."""
-    from effcompute.inference import run as run_module
+    from effcompute.inference.runs import fit_workflow as run_module
 
     from mock_sampling import mock_fit
 
@@ -281,7 +281,7 @@ def test_add_release_refits_and_reports_what_moved(workspace, tmp_path, capsys, 
     assert f"{NAME}: MMLU@5 score: observed" in out and "percentile" in out
     assert "Approximate update" in out and "Pareto k" in out
     ws = Workspace.open(workspace)
-    from effcompute.inference.refit import find_run
+    from effcompute.inference.updating.refit import find_run
 
     assert find_run(ws.runs_dir / "v0001", "trend", 1) and find_run(ws.runs_dir / "v0002", "trend", 1)
     assert main(["undo", "--data", str(workspace)]) == 0

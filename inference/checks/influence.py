@@ -1,0 +1,144 @@
+"""Influence of single observations and of whole sources on a fitted run.
+
+- PSIS-LOO (Vehtari et al. 2017): the Pareto k of each observation's
+  leave-one-out importance weights, per likelihood term. k > 0.7 means the
+  posterior changes so much without that observation that importance
+  sampling cannot say by how much: an influential (or badly fitted) row.
+- Leave one source out: drop every row of one matched-pair study or one cost
+  source and see how far the median of R_compute moves. Estimated by PSIS
+  (weights exp(-sum of the group's log-likelihood)); a group whose Pareto k
+  exceeds 0.7 is marked unreliable, and refitted without its rows on request.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from effcompute import dims
+from effcompute.inference.checks.sensitivity import add_log_prior_and_likelihood
+from effcompute.models.evidence import FP8_PAIR
+
+K_BAD = 0.7
+#: Likelihood term, its observation dim, the table its rows come from, the table's id column, the grouping column.
+SOURCE_GROUPS = (
+    ("pair_log_multiplier", dims.PAIR, "matched_pairs", "pair_id", "study"),
+    ("fp8_log_speedup", FP8_PAIR, "matched_pairs", "pair_id", "study"),
+    ("log_cost", dims.COST, "costs", "cost_id", "source"),
+)
+TARGET = dims.COMPUTE_REDUCTION
+
+
+def pointwise_pareto_k(idata, labels: dict | None = None) -> pd.DataFrame:
+    """One row per observation: likelihood term, observation label, Pareto k of its LOO weights.
+
+    ``labels``: likelihood term -> observation labels, where the coordinate is a bare index.
+    """
+    import arviz as az
+
+    rows = []
+    for var in idata.log_likelihood.data_vars:
+        ll = idata.log_likelihood[var]
+        if ll.ndim == 2:  # a single observation (the joint model's link, the fp8 release count)
+            labels_here = [var]
+        else:
+            labels_here = (labels or {}).get(var) or [str(v) for v in ll[ll.dims[2]].values]
+        loo = az.loo(idata, var_name=var, pointwise=True)
+        for label, k in zip(labels_here, np.atleast_1d(loo.pareto_k.values)):
+            rows.append({"term": var, "observation": label, "pareto_k": float(k)})
+    return pd.DataFrame(rows).sort_values("pareto_k", ascending=False, ignore_index=True)
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """Median of ``values`` under normalized ``weights``."""
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cum, 0.5 * cum[-1])])
+
+
+def source_groups(idata, dataset) -> dict:
+    """(table, source) -> {likelihood term: [observation labels]} for the rows the run used."""
+    groups: dict = {}
+    for term, obs_dim, table, id_col, group_col in SOURCE_GROUPS:
+        if term not in idata.log_likelihood:
+            continue
+        used = set(map(str, idata.log_likelihood[term][obs_dim].values))
+        frame = dataset[table]
+        for _, row in frame[frame[id_col].astype(str).isin(used)].iterrows():
+            groups.setdefault((table, str(row[group_col])), {}).setdefault(term, []).append(str(row[id_col]))
+    return groups
+
+
+def leave_one_source_out(idata, dataset) -> pd.DataFrame:
+    """PSIS estimate of R_compute's median without each source's rows, with its Pareto k."""
+    import arviz as az
+
+    target = idata.posterior[TARGET].values.ravel()
+    base = float(np.median(target))
+    rows = []
+    for (table, source), terms in source_groups(idata, dataset).items():
+        ll = sum(idata.log_likelihood[t].sel({idata.log_likelihood[t].dims[2]: ids}).sum(idata.log_likelihood[t].dims[2]).values.ravel() for t, ids in terms.items())
+        log_w, k = az.psislw(-ll)
+        new = weighted_median(target, np.exp(log_w))
+        rows.append({"table": table, "source": source, "rows": sum(map(len, terms.values())), "pareto_k": float(k),
+                     "median_without": new, "ratio": new / base, "reliable": bool(k <= K_BAD)})
+    return pd.DataFrame(rows).sort_values("ratio", key=lambda r: np.abs(np.log(r)), ascending=False, ignore_index=True) if rows else pd.DataFrame(rows)
+
+
+def refit_without(dataset, config, table: str, source: str, *, draws=500, tune=500, chains=2, seed=1) -> float:
+    """Exact refit without one source's rows; the median of R_compute."""
+    from effcompute.data.load import Dataset
+    from effcompute.inference.sampling.sampler import sample_model
+    from effcompute.models import build_model
+
+    group_col = {t: g for _, _, t, _, g in SOURCE_GROUPS}[table]
+    frames = dict(dataset.frames)
+    frames[table] = frames[table][frames[table][group_col].astype(str) != source].reset_index(drop=True)
+    idata, _ = sample_model(build_model(Dataset(frames, dataset.data_dir), config).model, draws=draws, tune=tune, chains=chains, seed=seed, quiet=True, progress=False)
+    return float(np.median(idata.posterior[TARGET].values))
+
+
+def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) -> dict:
+    """Pareto k per observation and leave-one-source-out moves of R_compute for a saved run.
+
+    With ``refit``, every source whose PSIS estimate is unreliable (k > 0.7) is refitted without its rows.
+    """
+    from effcompute.data.load import load_dataset
+    from effcompute.inference.runs.files import load_run, rebuild_model
+
+    idata, config, _ = load_run(path)
+    model = rebuild_model(path, data_dir)
+    dataset = load_dataset(data_dir)
+    add_log_prior_and_likelihood(idata, model.model)
+    k = pointwise_pareto_k(idata)
+    result = {
+        "model": config.model, "run": str(path), "n_observations": int(len(k)),
+        "n_k_above_0.7": int((k.pareto_k > K_BAD).sum()), "n_k_above_0.5": int((k.pareto_k > 0.5).sum()),
+        "top_pareto_k": k.head(top).to_dict(orient="records"),
+    }
+    if TARGET in idata.posterior:
+        result["compute_reduction_median"] = float(np.median(idata.posterior[TARGET].values))
+        loso = leave_one_source_out(idata, dataset).to_dict(orient="records")
+        for row in loso:
+            if refit and not row["reliable"]:
+                row["median_refit"] = refit_without(dataset, config, row["table"], row["source"])
+                row["ratio_refit"] = row["median_refit"] / result["compute_reduction_median"]
+        result["leave_one_source_out"] = loso
+    return result
+
+
+def format_influence(result: dict) -> str:
+    """Terminal summary of :func:`run_influence`."""
+    lines = [
+        f"Influence, {result['model']} run {result['run']}: {result['n_observations']} observations, "
+        f"{result['n_k_above_0.7']} with Pareto k > 0.7, {result['n_k_above_0.5']} > 0.5",
+        "", f"{'likelihood term':24s}{'observation':48s}{'k':>6s}",
+    ]
+    lines += [f"{r['term']:24s}{r['observation'][:47]:48s}{r['pareto_k']:6.2f}" for r in result["top_pareto_k"]]
+    if result.get("leave_one_source_out"):
+        lines += ["", f"R_compute median {result['compute_reduction_median']:.0f}x; without one source (PSIS):",
+                  f"{'table':14s}{'source':34s}{'rows':>5s}{'median':>9s}{'ratio':>7s}{'k':>6s}"]
+        for r in result["leave_one_source_out"]:
+            note = "" if r["reliable"] else (f"  k > 0.7; refit: {r['median_refit']:.0f} (ratio {r['ratio_refit']:.2f})" if "median_refit" in r else "  (k > 0.7: estimate unreliable; --refit)")
+            lines.append(f"{r['table']:14s}{r['source'][:33]:34s}{r['rows']:5d}{r['median_without']:9.0f}{r['ratio']:7.2f}{r['pareto_k']:6.2f}{note}")
+    return "\n".join(lines)

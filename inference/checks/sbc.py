@@ -1,0 +1,304 @@
+"""Simulation-based calibration (Talts et al. 2018; Modrak et al. 2023) and parameter recovery.
+
+For each simulation: draw every parameter from the prior and data from the
+model's own generative code at the real data's design (one
+``pm.sample_prior_predictive`` call draws all simulations), fit the model
+to the simulated data, and record the rank of each parameter's true value
+among thinned posterior draws, the rank of the log-likelihood of the
+simulated data at the truth among its values at the draws, whether the
+truth lies in the 50/80/90% equal-tailed intervals, and the divergences.
+
+Each worker process compiles the model once for nutpie and swaps the
+simulated data in with ``compiled.with_data`` (all observations are
+``pm.Data`` containers). Simulations whose fit diverged are kept and counted.
+
+Uniformity of the ranks is judged by the ECDF of the randomized fractional
+ranks against simultaneous confidence bands (Sailynoja et al. 2022) from
+``arviz.stats.ecdf_utils``. A parameter is ``in_band`` when its ECDF stays in
+the band at level 1 - 0.05 / K (K ranked quantities), so that all K bands
+hold together with probability >= 95% under calibration; ``passed`` means
+every quantity is in band.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pymc as pm
+
+from effcompute import dims
+from effcompute.inference.sampling.simulate import observed_data_names
+
+#: Free variables whose values are a transform of a derived one already ranked (``log_gain`` is ranked instead).
+REPLACED_BY_LOG_GAIN = tuple(f"log_{f}" for f in dims.COMPUTE_FACTORS) + tuple(f"log_{f}_gain" for f in dims.COMPUTE_FACTORS)
+LOG_GAIN = "log_gain"
+LOGLIK = "log_likelihood"
+MASSES = (0.5, 0.8, 0.9)
+FAMILY_PROB = 0.95
+
+
+@dataclass
+class SBCSettings:
+    """Sampling per simulation: one or more short chains, thinned to ``draws // thin`` kept draws."""
+
+    draws: int = 400
+    tune: int = 400
+    chains: int = 1
+    thin: int = 4
+    target_accept: float = 0.9
+
+
+def ranked_quantities(effmodel) -> list[tuple[str, tuple]]:
+    """(variable, element index) of every scalar the SBC ranks, in model order: free parameters but the model's
+    nuisance offsets, then the derived quantities the model declares for calibration."""
+    model = effmodel.model
+    names = [rv.name for rv in model.free_RVs if rv.name not in effmodel.nuisance and rv.name not in REPLACED_BY_LOG_GAIN]
+    names += [LOG_GAIN] if LOG_GAIN in model.named_vars else []
+    names += [n for n in effmodel.calibrated_derived if n in model.named_vars]
+    out = []
+    for name in names:
+        shape = tuple(int(s) for s in model[name].shape.eval())
+        out += [(name, idx) for idx in np.ndindex(*shape)] if shape else [(name, ())]
+    return out
+
+
+def quantity_label(model: pm.Model, name: str, idx: tuple) -> str:
+    """``name[coord]`` with the coordinate labels of the variable's dims."""
+    if not idx:
+        return name
+    var_dims = model.named_vars_to_dims.get(name) or ()
+    labels = [str(model.coords[d][i]) if d in model.coords else str(i) for d, i in zip(var_dims, idx)] or [str(i) for i in idx]
+    return f"{name}[{','.join(labels)}]"
+
+
+def draw_simulations(effmodel, sims: int, seed: int) -> tuple[dict, list[dict]]:
+    """Every simulation's truth (variable -> array over sims) and data (list of container -> value)."""
+    model = effmodel.model
+    with model:
+        pp = pm.sample_prior_predictive(draws=sims, random_seed=seed)
+    names = {name for name, _ in ranked_quantities(effmodel)} | {rv.name for rv in model.free_RVs}
+    truth = {n: pp.prior[n].values[0] for n in names}
+    containers = observed_data_names(model)
+    simulated = {c: pp.prior_predictive[obs].values[0] for obs, c in containers.items()}
+    data = [{c: v[i] for c, v in simulated.items()} for i in range(sims)]
+    return truth, data
+
+
+def loglik_function(model: pm.Model):
+    """f(data, point) -> log-likelihood of ``data`` at constrained parameter values ``point`` (free RV name -> value)."""
+    from pymc.model.transform.conditioning import remove_value_transforms
+
+    plain = remove_value_transforms(model)
+    fn = plain.compile_fn(plain.observedlogp, inputs=plain.value_vars, on_unused_input="ignore")
+    value_names = [v.name for v in plain.value_vars]
+
+    def loglik(data: dict, points: list[dict]) -> np.ndarray:
+        with plain:
+            pm.set_data(data)
+        return np.array([float(fn({n: p[n] for n in value_names})) for p in points])
+
+    return loglik
+
+
+def rank_with_ties(draws: np.ndarray, truth: float, rng) -> int:
+    """Number of draws below the truth, ties split uniformly at random."""
+    below = int(np.sum(draws < truth))
+    return below + int(rng.integers(0, int(np.sum(draws == truth)) + 1))
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(data_dir, config_json: str, settings: dict) -> None:
+    from effcompute.data.load import load_dataset
+    from effcompute.inference.sampling.sampler import compile_for_nutpie
+    from effcompute.models import build_model
+    from effcompute.models.config import ModelConfig
+
+    effmodel = build_model(load_dataset(data_dir), ModelConfig.from_json(config_json))
+    model = effmodel.model
+    _WORKER.update(
+        model=model, compiled=compile_for_nutpie(model), loglik=loglik_function(model),
+        quantities=ranked_quantities(effmodel), settings=SBCSettings(**settings),
+    )
+
+
+def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:
+    """Fit one simulated data set in a worker; ranks, interval hits, divergences, seconds."""
+    from effcompute.inference.sampling.sampler import sample_compiled
+
+    w, s = _WORKER, _WORKER["settings"]
+    t0 = time.perf_counter()
+    idata = sample_compiled(w["compiled"].with_data(**data), draws=s.draws, tune=s.tune, chains=s.chains, seed=seed, target_accept=s.target_accept, cores=1)
+    post = idata.posterior.isel(draw=slice(s.thin - 1, None, s.thin))
+    rng = np.random.default_rng(seed)
+    ranks, hits = {}, {}
+    for name, idx in w["quantities"]:
+        flat = post[name].values.reshape(-1, *post[name].shape[2:])[(slice(None), *idx)]
+        t = float(np.asarray(truth[name])[idx])
+        key = quantity_label(w["model"], name, idx)
+        ranks[key] = rank_with_ties(flat, t, rng)
+        hits[key] = [bool(np.quantile(flat, (1 - m) / 2) <= t <= np.quantile(flat, (1 + m) / 2)) for m in MASSES]
+    free = [rv.name for rv in w["model"].free_RVs]
+    points = [{n: post[n].values[c, d] for n in free} for c in range(post.sizes["chain"]) for d in range(post.sizes["draw"])]
+    ll = w["loglik"](data, points + [{n: truth[n] for n in free}])
+    ranks[LOGLIK] = rank_with_ties(ll[:-1], ll[-1], rng)
+    return {
+        "sim": index, "ranks": ranks, "hits": hits, "divergences": int(idata.sample_stats["diverging"].sum()),
+        "kept_draws": int(post.sizes["chain"] * post.sizes["draw"]), "seconds": time.perf_counter() - t0,
+    }
+
+
+def fractional_ranks(ranks: np.ndarray, kept: int, rng) -> np.ndarray:
+    """Ranks in 0..kept as randomized values in (0, 1), exactly uniform under calibration."""
+    return (np.asarray(ranks) + rng.uniform(size=len(ranks))) / (kept + 1)
+
+
+def ecdf_band(n: int, prob: float, points: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Evaluation points and the simultaneous ``prob`` band of the ECDF of ``n`` uniform values."""
+    from arviz.stats.ecdf_utils import ecdf_confidence_band
+
+    z = np.linspace(0, 1, points + 2)[1:-1]
+    lower, upper = ecdf_confidence_band(n, z, z, prob=prob, method="optimized", rvs=None, random_state=0)
+    return z, lower, upper
+
+
+def summarize(results: list[dict], seed: int = 0) -> dict:
+    """Band checks and interval coverage per ranked quantity, over all simulations."""
+    rng = np.random.default_rng(seed)
+    n = len(results)
+    kept = results[0]["kept_draws"]
+    keys = list(results[0]["ranks"])
+    family_prob = 1 - (1 - FAMILY_PROB) / len(keys)
+    z, lo, hi = ecdf_band(n, family_prob)
+    _, lo95, hi95 = ecdf_band(n, 0.95)
+    params = {}
+    for key in keys:
+        u = fractional_ranks([r["ranks"][key] for r in results], kept, rng)
+        ecdf = np.searchsorted(np.sort(u), z, side="right") / n
+        row = {"in_band": bool(np.all((ecdf >= lo) & (ecdf <= hi))), "in_band_95": bool(np.all((ecdf >= lo95) & (ecdf <= hi95)))}
+        if key in results[0]["hits"]:
+            hits = np.array([r["hits"][key] for r in results])
+            row.update({f"coverage{int(m * 100)}": float(hits[:, i].mean()) for i, m in enumerate(MASSES)})
+        row["max_ecdf_diff"] = float(np.max(np.abs(ecdf - z)))
+        params[key] = row
+    seconds = [r["seconds"] for r in results]
+    return {
+        "passed": all(p["in_band"] for p in params.values()),
+        "sims": n,
+        "kept_draws_per_sim": kept,
+        "band_prob_per_parameter": family_prob,
+        "parameters": params,
+        "outside_band": [k for k, p in params.items() if not p["in_band"]],
+        "outside_band_95": [k for k, p in params.items() if not p["in_band_95"]],
+        "divergent_sims": int(sum(r["divergences"] > 0 for r in results)),
+        "divergences": int(sum(r["divergences"] for r in results)),
+        "seconds_per_sim": {"mean": float(np.mean(seconds)), "median": float(np.median(seconds)), "max": float(np.max(seconds))},
+    }
+
+
+def run_sbc(
+    model_name: str, sims: int, seed: int = 1, *, data_dir=None, workers: int | None = None, settings: SBCSettings | None = None,
+    prior: str = "seed", log_path=None,
+) -> tuple[dict, list[dict]]:
+    """Run ``sims`` simulations of one model over ``workers`` processes (default: all cores).
+
+    ``log_path``, if given, receives one JSON line per finished simulation (a partial record survives an interrupted run).
+
+    Returns
+    -------
+    (summary, results)
+        ``summary``: see :func:`summarize`, plus wall time and settings;
+        ``results``: one dict per simulation (ranks, interval hits, divergences).
+    """
+    from effcompute.data.load import load_dataset
+    from effcompute.models import build_model
+    from effcompute.models.config import ModelConfig
+
+    settings = settings or SBCSettings()
+    config = ModelConfig(model=model_name, prior=prior)
+    truth, data = draw_simulations(build_model(load_dataset(data_dir), config), sims, seed)
+    workers = workers or os.cpu_count() or 1
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(data_dir, config.to_json(), asdict(settings))) as pool:
+        futures = [
+            pool.submit(_run_one, i, seed * 100_003 + i, {n: v[i] for n, v in truth.items()}, data[i]) for i in range(sims)
+        ]
+        results = []
+        log = open(log_path, "w") if log_path else None
+        try:
+            for done, future in enumerate(as_completed(futures), 1):
+                results.append(future.result())
+                if log:
+                    log.write(json.dumps(results[-1]) + "\n")
+                    log.flush()
+                if done % 50 == 0:
+                    print(f"sbc {model_name}: {done}/{sims} simulations, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+        finally:
+            if log:
+                log.close()
+        results.sort(key=lambda r: r["sim"])
+    summary = summarize(results, seed)
+    summary.update(model=model_name, seed=seed, workers=workers, wall_seconds=time.perf_counter() - t0, settings=asdict(settings), prior=prior)
+    return summary, results
+
+
+def results_from_log(path) -> list[dict]:
+    """The per-simulation results a run logged to JSONL (an interrupted run's partial record), in simulation order."""
+    lines = Path(path).read_text().splitlines()
+    return sorted((json.loads(line) for line in lines if line.strip()), key=lambda r: r["sim"])
+
+
+def plot_sbc(summary: dict, results: list[dict], path, seed: int = 0):
+    """ECDF-difference plot per ranked quantity with its simultaneous 95% band (and the family-wise band, dashed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(seed)
+    n, kept = len(results), results[0]["kept_draws"]
+    z, lo, hi = ecdf_band(n, summary["band_prob_per_parameter"])
+    _, lo95, hi95 = ecdf_band(n, 0.95)
+    keys = list(results[0]["ranks"])
+    cols = 6
+    rows = int(np.ceil(len(keys) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(2.4 * cols, 1.9 * rows), sharex=True, sharey=True, squeeze=False)
+    for ax, key in zip(axes.flat, keys):
+        u = np.sort(fractional_ranks([r["ranks"][key] for r in results], kept, rng))
+        ecdf = np.searchsorted(u, z, side="right") / n
+        label = key
+        ax.fill_between(z, lo95 - z, hi95 - z, color="0.85")
+        ax.plot(z, lo - z, "k--", lw=0.6)
+        ax.plot(z, hi - z, "k--", lw=0.6)
+        ax.plot(z, ecdf - z, color="C3" if not summary["parameters"][label]["in_band"] else "C0", lw=1)
+        ax.set_title(label, fontsize=6.5)
+    for ax in axes.flat[len(keys):]:
+        ax.axis("off")
+    fig.suptitle(f"SBC {summary['model']}: ECDF - uniform of fractional ranks, {n} sims, {kept} draws each; grey = simultaneous 95% band, dashed = family-wise band", fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / fig.get_figheight()))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def save_sbc(summary: dict, results: list[dict], out_dir) -> dict:
+    """Write summary JSON, per-simulation ranks (CSV) and the ECDF plot into ``out_dir``; return the paths."""
+    import pandas as pd
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"sbc_{summary['model']}"
+    ranks = pd.DataFrame([{"sim": r["sim"], "divergences": r["divergences"], "seconds": r["seconds"], **r["ranks"]} for r in results])
+    paths = {"summary": out / f"{stem}.json", "ranks": out / f"{stem}_ranks.csv", "plot": out / f"{stem}.png"}
+    paths["summary"].write_text(json.dumps(summary, indent=2) + "\n")
+    ranks.to_csv(paths["ranks"], index=False)
+    plot_sbc(summary, results, paths["plot"])
+    return {k: str(v) for k, v in paths.items()}

@@ -1,0 +1,232 @@
+"""The report of a fitted run: the answer first, then published figures beside it, the figures,
+the model checks, the diagnostics and the data provenance.
+
+:func:`build_report` assembles the content as plain blocks (paragraphs,
+tables, PNG figures); :mod:`effcompute.inference.report.render` turns them
+into a self-contained HTML page and a Markdown file with PNGs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from effcompute.baseline import years_since_gpt3
+from effcompute.inference.plots.trend import halving_time_draws
+from effcompute.inference.summary.headline import INTERVAL_KIND, summarize_draws
+from effcompute.literature import HO_ET_AL_2024_ABSTRACTS, HO_ET_AL_2024_CITATION, HO_ET_AL_2024_HALVING_MONTHS
+from effcompute.inference.runs.files import load_run
+from effcompute.inference.summary.seed_mc import epoch_interactive_comparison, seed_reported
+
+
+@dataclass
+class Table:
+    """A table of already formatted cells."""
+
+    columns: list
+    rows: list
+    caption: str = ""
+
+
+@dataclass
+class Figure:
+    """A figure as PNG bytes; ``name`` is its file stem in the Markdown output."""
+
+    name: str
+    title: str
+    caption: str
+    png: bytes
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    sections: list = field(default_factory=list)
+
+    def figures(self) -> list[Figure]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
+
+
+def fmt_x(v: float) -> str:
+    """A multiplier as people quote it: 1,071x, 96.5x, 2.12x."""
+    if v is None or not np.isfinite(v):
+        return "-"
+    return f"{v:,.0f}x" if v >= 1000 else f"{v:.3g}x"
+
+
+def fmt_months(v: float) -> str:
+    return "-" if v is None or not np.isfinite(v) else f"{v:.1f}"
+
+
+def _interval(row: dict, fmt) -> str:
+    return f"{fmt(row['lo80'])} to {fmt(row['hi80'])}"
+
+
+@dataclass
+class RunView:
+    """A loaded run and what the report derives from it."""
+
+    idata: object
+    config: object
+    attrs: dict
+    path: str
+
+    @property
+    def model(self) -> str:
+        return self.attrs["model"]
+
+    @property
+    def years(self) -> float:
+        return years_since_gpt3(dt.date.fromisoformat(self.attrs["as_of"]))
+
+    def headline(self) -> dict:
+        """The run's stored headline, plus halving times derived from the posterior draws."""
+        h = dict(self.attrs["headline"])
+        post = self.idata.posterior
+        if "compute_reduction_per_year" not in h and "compute_reduction_topdown" in post:
+            h["compute_reduction_per_year"] = summarize_draws(post["compute_reduction_topdown"].values ** (1.0 / self.years))
+        for label, draws in halving_time_draws(self.idata.posterior).items():
+            key = "halving_time_months" if label.startswith("top-down") else "halving_time_months_bottom_up"
+            h.setdefault(key, summarize_draws(draws))
+        return h
+
+
+#: Rows of the answer table: (headline key, label, formatter).
+ANSWER_ROWS = (
+    ("hardware_reduction", "Hardware reduction since GPT-3 (GPU-hours, fp16-equivalent)", fmt_x),
+    ("hardware_reduction_per_year", "Hardware reduction per year", fmt_x),
+    ("compute_reduction", "Compute reduction since GPT-3 (training FLOP), bottom-up", fmt_x),
+    ("compute_reduction_per_year", "Compute reduction per year, bottom-up", fmt_x),
+    ("compute_reduction_topdown", "Compute reduction since GPT-3, top-down (benchmark trend)", fmt_x),
+    ("halving_time_months", "Compute halving time, top-down (months)", fmt_months),
+    ("halving_time_months_bottom_up", "Compute halving time, bottom-up (months)", fmt_months),
+)
+
+
+def answer_table(view: RunView) -> Table:
+    """Medians with 80% intervals of the quantities people quote, the prior's median beside them."""
+    h = view.headline()
+    rows = []
+    order = ANSWER_ROWS if view.model != "trend" else sorted(ANSWER_ROWS, key=lambda r: r[0] == "compute_reduction_per_year")
+    for key, label, fmt in order:
+        if view.model == "trend" and key == "compute_reduction":
+            continue
+        if key in h:
+            row = h[key]
+            if view.model == "trend":  # the trend model has only the top-down estimate
+                label = label.replace("bottom-up", "top-down")
+            prior = fmt(row["prior"]["median"]) if "prior" in row else ""
+            rows.append([label, fmt(row["median"]), _interval(row, fmt), prior])
+    return Table(["quantity", "median", "80% interval", "prior median"], rows,
+                 f"Posterior medians and {INTERVAL_KIND} 80% intervals (10th to 90th percentile), GPT-3's training (2020-05) to {view.attrs['as_of']} ({view.years:.2f} years).")
+
+
+def answer_sentence(view: RunView) -> str:
+    h = view.headline()
+    parts = []
+    if "hardware_reduction" in h:
+        r = h["hardware_reduction"]
+        parts.append(f"{fmt_x(r['median'])} less hardware (80%: {_interval(r, fmt_x)})")
+    key = "compute_reduction_topdown" if view.model == "trend" else "compute_reduction"
+    if key in h:
+        r = h[key]
+        parts.append(f"{fmt_x(r['median'])} less compute (80%: {_interval(r, fmt_x)})")
+    text = f"From GPT-3's training (2020-05) to {view.attrs['as_of']}, training a GPT-3-level model takes " + " and ".join(parts) + f" ({view.model} model)."
+    if "halving_time_months" in h:
+        r = h["halving_time_months"]
+        text += f" The compute needed for the same benchmark scores halves every {fmt_months(r['median'])} months (80%: {_interval(r, fmt_months)})."
+    return text
+
+
+def _halving_from_rate(per_year: float) -> float:
+    return 12.0 * math.log(2.0) / math.log(per_year)
+
+
+def comparison_table(view: RunView) -> Table:
+    """This run beside seed 002, Epoch's interactive model (as the seed quotes it) and Ho et al. 2024.
+
+    Totals cover different periods, so the per-year rates and halving times are the fair comparison.
+    """
+    h = view.headline()
+    seed, epoch, ho = seed_reported(), epoch_interactive_comparison(), HO_ET_AL_2024_HALVING_MONTHS
+    ours = lambda k, fmt: f"{fmt(h[k]['median'])} ({_interval(h[k], fmt)})" if k in h else "-"  # noqa: E731
+    compute_key = "compute_reduction_topdown" if view.model == "trend" else "compute_reduction"
+    ours_halving = "halving_time_months" if "halving_time_months" in h else "halving_time_months_bottom_up"
+    epoch_compute_rate = epoch["algorithmic_per_year"]
+    epoch_hw_rate = epoch["algorithmic_per_year"] * epoch["hardware_efficiency_per_year"]
+    rows = [
+        ["period", f"2020-05 to {view.attrs['as_of']} ({view.years:.2f} years)", "2020-05 to 2024-05 (4 years)", f"{epoch['years']:g} years", "2012 to 2023"],
+        ["hardware reduction", ours("hardware_reduction", fmt_x), fmt_x(seed["hardware_reduction_median"]), fmt_x(epoch["hardware_reduction"]), "-"],
+        ["compute reduction", ours(compute_key, fmt_x), fmt_x(seed["compute_reduction_median"]), fmt_x(epoch["compute_reduction"]), "-"],
+        ["hardware reduction per year", ours("hardware_reduction_per_year", fmt_x), fmt_x(seed["hardware_per_year"]), fmt_x(epoch_hw_rate), "-"],
+        ["compute reduction per year", ours("compute_reduction_per_year", fmt_x), fmt_x(seed["compute_per_year"]), fmt_x(epoch_compute_rate), fmt_x(2 ** (12 / ho["median"]))],
+        [f"compute halving time (months{', top-down' if ours_halving == 'halving_time_months' else ', bottom-up'} for this run)", ours(ours_halving, fmt_months), fmt_months(_halving_from_rate(seed["compute_per_year"])),
+         fmt_months(_halving_from_rate(epoch_compute_rate)), f"{ho['median']} (95% CI {ho['lo95']} to {ho['hi95']})"],
+    ]
+    return Table(["", f"this run ({view.model}), median (80%)", "seed 002 (Monte Carlo medians)", "Epoch interactive model, as seed 002 quotes it", "Ho et al. 2024"], rows,
+                 "Seed 002 and Epoch's figures are as the seed states them; halving times of seed 002 and Epoch are implied by their per-year rates. "
+                 f"Ho et al. measure perplexity-matched pre-training progress, not benchmark-matched progress ({HO_ET_AL_2024_CITATION}; "
+                 f"{HO_ET_AL_2024_ABSTRACTS}).")
+
+
+def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
+    """Assemble the report of the run saved at ``run_path``.
+
+    Parameters
+    ----------
+    run_path : path
+        A run saved by ``effcompute fit``.
+    data_dir : path, optional
+        Data folder the run was fitted on (default: as ``effcompute fit``); figures that need
+        the data (scores, PSIS-LOO) are left out with a note when its hash differs from the run's.
+    with_loo : bool
+        Compute PSIS-LOO (rebuilds the model and its log-likelihood: a few seconds).
+    """
+    from effcompute.inference.report.sections import checks_section, diagnostics_section, figures_section, provenance_section
+
+    idata, config, attrs = load_run(run_path)
+    view = RunView(idata, config, attrs, str(run_path))
+    answer = Section("The answer", [answer_sentence(view), answer_table(view)])
+    if attrs.get("tension"):
+        t = attrs["tension"]["log_ratio"]
+        answer.blocks.append(
+            f"Bottom-up (the product of the factors) and top-down (the benchmark trend) disagree: in this run R_compute top-down / bottom-up has median "
+            f"{math.exp(t['median']):.2g}x (80%: {math.exp(t['lo80']):.2g}x to {math.exp(t['hi80']):.2g}x). Quote the figures with this tension beside them."
+        )
+    answer.blocks += [f"Note: {n}" for n in attrs.get("notes", [])]
+    comparison = Section("Beside published figures", [comparison_table(view)])
+    report = Report(
+        title="How much less hardware and compute a GPT-3-level model needs today",
+        subtitle=f"effcompute report of {view.model} run, seed {attrs['seed']}, as of {attrs['as_of']}, data {attrs['data_hash'][:12]}",
+        sections=[answer, comparison],
+    )
+    dataset, data_note = _matching_dataset(view, data_dir)
+    report.sections.append(figures_section(view, dataset))
+    report.sections.append(checks_section(view, dataset, with_loo))
+    report.sections.append(diagnostics_section(view))
+    report.sections.append(provenance_section(view, data_note))
+    return report
+
+
+def _matching_dataset(view: RunView, data_dir):
+    """The data the run was fitted on, or (None, why not)."""
+    from effcompute.data.load import load_dataset
+
+    try:
+        dataset = load_dataset(data_dir)
+    except (FileNotFoundError, ValueError) as err:
+        return None, f"data not loaded ({err}): figures that need the data are left out"
+    if dataset.data_hash() != view.attrs["data_hash"]:
+        return None, (f"the data folder {dataset.data_dir} has hash {dataset.data_hash()[:12]}, not the run's {view.attrs['data_hash'][:12]}: "
+                      "figures that need the data (scores, PSIS-LOO) are left out; pass the run's data with --data")
+    return dataset, f"data folder {dataset.data_dir} matches the run's hash"

@@ -1,0 +1,149 @@
+"""The figure, check, diagnostics and provenance sections of a run's report (see :mod:`effcompute.inference.report.build`)."""
+
+from __future__ import annotations
+
+from effcompute import dims
+from effcompute.inference.plots import diagnostics as diag
+from effcompute.inference.plots import factors
+from effcompute.inference.plots import trend
+from effcompute.inference.sampling.gate import MAX_RHAT, MIN_BFMI, MIN_ESS
+from effcompute.inference.plots.style import figure_png
+from effcompute.literature import HO_ET_AL_2024_CITATION
+from effcompute.inference.report.build import Figure, Section, Table
+from effcompute.inference.summary.seed_mc import seed_reported
+
+#: Influential observations listed under the Pareto k figure.
+TOP_INFLUENTIAL = 8
+
+
+def _figure(name, title, caption, fig) -> Figure:
+    return Figure(name, title, caption, figure_png(fig))
+
+
+def figures_section(view, dataset) -> Section:
+    """The answer in pictures: reductions, factors, bottom-up vs top-down, the benchmark trend."""
+    idata, post = view.idata, view.idata.posterior
+    prior = idata.prior if "prior" in idata.groups() else None
+    blocks = []
+    if dims.HARDWARE_REDUCTION in post:
+        seed = seed_reported()
+        groups = {"prior": prior, "posterior": post} if prior is not None else {"posterior": post}
+        blocks.append(_figure(
+            "reductions", "Hardware and compute reductions since GPT-3",
+            "Distribution of the reductions under the prior (seed 002's factors) and the posterior; dashed: seed 002's reported medians (over 4 years, this run covers "
+            f"{view.years:.2f}).",
+            factors.plot_reduction_distributions(groups, references={dims.HARDWARE_REDUCTION: {"seed 002": seed["hardware_reduction_median"]},
+                                                                     dims.COMPUTE_REDUCTION: {"seed 002": seed["compute_reduction_median"]}},
+                                                 period=f"2020-05 to {view.attrs['as_of']}"),
+        ))
+    if "multiplier" in post:
+        blocks.append(_figure("factors_prior_posterior", "Every factor, prior vs posterior",
+                              "How far the evidence moved each factor from seed 002's prior: grey squares prior, blue circles posterior; thick bars 80%, thin bars 95%.",
+                              factors.plot_prior_posterior_forest(prior, post)))
+        blocks.append(_figure("factor_contributions", "What each factor contributes",
+                              "Posterior multiplier of each factor and its share of the log hardware reduction.", factors.plot_factor_contributions(post)))
+    if factors.TOP_DOWN in post and factors.BOTTOM_UP in post:
+        blocks.append(_figure("bottom_up_vs_top_down", "Bottom-up vs top-down compute reduction",
+                              "The product of the factors (bottom-up) and the benchmark trend (top-down) estimate the same R_compute.",
+                              factors.plot_compute_reduction_sources({view.model: idata})))
+    if "tension_log_ratio" in post:
+        blocks.append(_figure("tension", "Tension between the two estimates", "Ratio of top-down to bottom-up R_compute; 1x means agreement.", factors.plot_tension(idata)))
+    if "g_oom_per_year" in post:
+        td = _trend_data(view, dataset)
+        if td is not None:
+            blocks.append(_figure("score_vs_flop", "Benchmark score vs training FLOP",
+                                  "Each release's score against its training FLOP, coloured by release date, with the fitted curves (median and 80% band) for 2020, 2022 and the as-of date.",
+                                  trend.plot_score_vs_flop(post, td)))
+        if "log10_flop_to_match_gpt3_mmlu" in post:
+            blocks.append(_figure("flop_to_match_gpt3", "FLOP to match GPT-3 on MMLU",
+                                  "Training FLOP the trend model needs to reach GPT-3's MMLU (5-shot, 43.9%) at each date, and the releases that did reach it.",
+                                  trend.plot_flop_to_match_gpt3(post, td)))
+    if trend.halving_time_draws(post):
+        blocks.append(_figure("halving_time", "Compute halving time vs Ho et al. 2024",
+                              f"Posterior of the compute halving time; shaded: Ho et al. 2024's 95% interval ({HO_ET_AL_2024_CITATION}).",
+                              trend.plot_halving_time(post)))
+    return Section("Figures", blocks)
+
+
+def _trend_data(view, dataset):
+    if dataset is None:
+        return None
+    from effcompute.models.trend import prepare_trend
+
+    return prepare_trend(dataset, view.config)
+
+
+PPC_FIGURES = (
+    ("pair_log_multiplier", "ppc_matched_pairs", "Posterior predictive check: matched pairs", diag.plot_ppc_matched_pairs),
+    ("mfu_logit", "ppc_mfu", "Posterior predictive check: MFU of named runs", diag.plot_ppc_mfu),
+    ("log_cost", "ppc_costs", "Posterior predictive check: training costs", diag.plot_ppc_costs),
+)
+
+
+def checks_section(view, dataset, with_loo: bool) -> Section:
+    """Posterior predictive checks per observation and PSIS-LOO Pareto k."""
+    idata = view.idata
+    blocks = []
+    if "posterior_predictive" in idata.groups():
+        for var, name, title, plot in PPC_FIGURES:
+            if var in idata.posterior_predictive and var in idata.observed_data:
+                blocks.append(_figure(name, title, "Observed value (x) against the posterior predictive median, 80% and 95% interval of each observation.", plot(idata)))
+    if with_loo and dataset is not None:
+        from effcompute.models import build_model
+
+        loo = diag.pointwise_loo(idata, build_model(dataset, view.config).model)
+        blocks.append(_figure("pareto_k", "PSIS-LOO Pareto k per observation",
+                              f"Observations with k > {diag.PARETO_K_BAD} carry so much weight that leaving one out would move the posterior noticeably.", diag.plot_pareto_k(loo)))
+        top = loo.nlargest(TOP_INFLUENTIAL, "pareto_k")
+        blocks.append(Table(["data set", "observation", "Pareto k", "elpd_loo"], [[r.variable, r.observation, f"{r.pareto_k:.2f}", f"{r.elpd_loo:.2f}"] for r in top.itertuples()],
+                            "The most influential observations (highest Pareto k)."))
+    elif with_loo:
+        blocks.append("PSIS-LOO left out: the run's data could not be loaded (see provenance).")
+    return Section("Model checks", blocks)
+
+
+def diagnostics_section(view) -> Section:
+    """The convergence gate, the R-hat/ESS table, trace, rank, energy and pair plots."""
+    conv, idata = view.attrs["convergence"], view.idata
+    verdict = "passed" if conv["converged"] else "FAILED"
+    blocks = [
+        f"Convergence gate {verdict}: max R-hat {conv['max_rhat']:.4f} (< {MAX_RHAT}), min bulk ESS {conv['min_ess_bulk']:.0f} and tail ESS "
+        f"{conv['min_ess_tail']:.0f} (> {MIN_ESS}), {conv['divergences']} divergent transitions, min E-BFMI {conv['min_bfmi']:.2f} (> {MIN_BFMI}).",
+        *[f"Gate failure: {f}" for f in conv.get("failures", [])],
+    ]
+    table = diag.diagnostics_table(idata)
+    table = table[~table.index.str.startswith("log10_flop_to_match_gpt3_mmlu[") | (table.index == table.index[-1])]
+    blocks.append(Table(["quantity", "median", "80% interval", "bulk ESS", "tail ESS", "R-hat"],
+                        [[q, f"{r['median']:.3g}", f"{r['q10']:.3g} to {r['q90']:.3g}", f"{r['ess_bulk']:.0f}", f"{r['ess_tail']:.0f}", f"{r['r_hat']:.3f}"] for q, r in table.iterrows()],
+                        "Rank-normalized R-hat and bulk/tail ESS of every headline quantity."))
+    div = diag.divergences_by_chain(idata)
+    blocks.append(f"Divergent transitions per chain: {', '.join(f'chain {c}: {n}' for c, n in div.items())}.")
+    blocks.append(_figure("trace", "Trace plots", "Per-chain densities (left) and draws (right) of the headline quantities.", diag.plot_trace(idata)))
+    blocks.append(_figure("rank", "Rank plots", "Rank histograms per chain; flat bars mean the chains mix.", diag.plot_rank(idata)))
+    if "energy" in idata.sample_stats:
+        blocks.append(_figure("energy", "Energy plot", "Marginal energy and energy transitions; similar widths mean NUTS explores the tails (E-BFMI).", diag.plot_energy(idata)))
+    blocks.append(_figure("pair", "Pair plot", "Joint posterior of the factors' log-gains; divergent transitions, if any, in red.", diag.plot_pair(idata)))
+    return Section("Diagnostics", blocks)
+
+
+def provenance_section(view, data_note: str) -> Section:
+    """Data hash, row counts, as-of date, seed, sampler and library versions."""
+    a = view.attrs
+    counts = a.get("counts") or {}
+    versions = a.get("versions") or {}
+    rows = [
+        ["model", a["model"]],
+        ["as of (end of the period)", f"{a['as_of']} ({view.years:.2f} years after GPT-3's training, 2020-05)"],
+        ["data hash (SHA-256 of the tables)", a["data_hash"]],
+        ["rows per table", ", ".join(f"{k} {v}" for k, v in counts.items()) or "-"],
+        ["rows left out by the model", f"{len(a.get('excluded', []))} (listed by: effcompute summary RUN --json)"],
+        ["factor priors", view.config.prior + (f" ({view.config.reading} reading)" if view.config.prior == "seed" else "")],
+        ["seed, sampler", f"{a['seed']}, {a.get('sampler', '-')}"],
+        ["draws", f"{view.idata.posterior.sizes['chain']} chains x {view.idata.posterior.sizes['draw']} draws"],
+        ["fitted (UTC)", a.get("created_utc", "-")],
+        ["libraries", ", ".join(f"{k} {v}" for k, v in versions.items() if v)],
+        ["run file", view.path],
+        ["data check", data_note],
+    ]
+    return Section("Data and provenance", [Table(["", ""], rows, "Everything needed to reproduce the numbers above: same data hash, same seed, same configuration.")])
+

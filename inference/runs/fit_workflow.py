@@ -1,0 +1,74 @@
+"""`effcompute fit`: data -> model -> sampling -> gate -> headline -> netCDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from effcompute.data.load import load_dataset
+from effcompute.inference.sampling.gate import check_convergence
+from effcompute.inference.sampling.sampler import fit_model
+from effcompute.inference.summary.headline import INTERVAL_KIND, comparisons, headline_table
+from effcompute.inference.runs.files import provenance, save_run
+from effcompute.inference.summary.tension import tension_in_run
+from effcompute.models import build_model
+from effcompute.models.config import ModelConfig
+
+
+def default_out_dir(data_dir=None) -> Path:
+    """``runs/<version>`` inside a workspace (``--data`` or ``$EFFCOMPUTE_DATA``), else ``runs`` here."""
+    from effcompute.data.load import named_data_dir, named_workspace
+    from effcompute.data.workspace import is_workspace
+
+    chosen = named_data_dir(data_dir)
+    if chosen and is_workspace(chosen):
+        ws = named_workspace(chosen)
+        return ws.runs_dir / ws.head
+    return Path("runs")
+
+
+def run_fit(
+    model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=1000, chains=4, seed=1,
+    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False,
+) -> dict:
+    """Fit one model on a data folder and save the run.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``model``, ``converged``, ``diagnostics``, ``failures``,
+        ``headline``, ``comparisons``, ``path``, ``timings``, ``as_of``,
+        ``excluded`` (rows left out and why) and ``notes``.
+    """
+    dataset = load_dataset(data_dir)
+    config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of)
+    model = build_model(dataset, config)
+    idata, timings = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
+    conv = check_convergence(idata, model.gated_variables())
+    headline = headline_table(idata, model.headline_quantities())
+    tension = tension_in_run(idata, model.headline_quantities())
+    notes = model.notes()
+    as_of = model.as_of.isoformat() if model.as_of else None
+    result = {
+        "model": model_name,
+        "converged": conv.converged,
+        "diagnostics": {k: v for k, v in conv.to_dict().items() if k not in ("failures", "converged")},
+        "failures": conv.failures,
+        "headline": headline,
+        "interval_kind": INTERVAL_KIND,
+        "comparisons": comparisons(),
+        "as_of": as_of,
+        "years_since_gpt3": model.years,
+        "excluded": [{"table": t, "row": r, "reason": why} for t, r, why in model.excluded],
+        "notes": notes,
+        "timings": {"sampler": timings.sampler, "compile_s": timings.compile_s, "sample_s": timings.sample_s, "extras_s": timings.extras_s},
+        "counts": dataset.counts(),
+    }
+    if tension:
+        result["tension"] = tension
+    attrs = provenance(
+        model, dataset.data_hash(), seed, timings.sampler,
+        extra={"tension": tension, "headline": headline, "convergence": conv.to_dict(), "as_of": as_of, "excluded": result["excluded"], "notes": notes, "counts": result["counts"]},
+    )
+    stem = f"{model_name}_seed{seed}" + ("" if conv.converged else "_UNCONVERGED")
+    result["path"] = str(save_run(idata, Path(out_dir) / f"{stem}.nc", attrs))
+    return result

@@ -1,0 +1,97 @@
+"""A fit's InferenceData in ArviZ's conventions, so a saved run describes itself.
+
+After sampling, :func:`complete_record` adds the prior (at least
+:data:`PRIOR_DRAWS` draws), the prior and posterior predictive, a
+``log_likelihood`` group (one variable per likelihood term, pseudo-observations
+left out), the observed and constant data, and every observation's labels as
+coordinates (a score carries its release and series). It keeps only the
+constrained variables in the posterior.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pymc as pm
+
+from effcompute.models.base import quantities_from_roles
+
+#: Prior draws stored with every run (smooth prior histograms and stable prior summaries).
+PRIOR_DRAWS = 2000
+#: Posterior attribute holding the model's variable roles (:meth:`~effcompute.models.base.EffModel.roles`).
+ROLES_ATTR = "effcompute_roles"
+#: Groups whose variables are observations (or their predictions).
+OBSERVATION_GROUPS = ("observed_data", "posterior_predictive", "prior_predictive", "log_likelihood")
+
+
+def _without(ds, names):
+    """``ds`` without the variables ``names`` and without the dims only they used."""
+    ds = ds.drop_vars(names)
+    used = {d for v in ds.data_vars.values() for d in v.dims}
+    stale = [d for d in ds.dims if d not in used]
+    return ds.drop_dims(stale) if stale else ds
+
+
+def constrained_only(idata) -> None:
+    """Drop the sampler's unconstrained copies (``*_log__``, ``*_interval__``) from the posterior."""
+    unconstrained = [v for v in idata["posterior"].data_vars if str(v).endswith("__")]
+    if unconstrained:
+        idata.posterior = _without(idata["posterior"], unconstrained)
+
+
+def drop_pseudo_observations(idata, effmodel) -> None:
+    """Pseudo-observations (the joint model's link) are not data: out of every observation group."""
+    pseudo = set(effmodel.pseudo_observations)
+    containers = {f"{p}_y" for p in pseudo}
+    for group in (*OBSERVATION_GROUPS, "constant_data"):
+        if group in idata.groups():
+            names = [v for v in idata[group].data_vars if v in pseudo or v in containers]
+            if names:
+                setattr(idata, group, _without(idata[group], names))
+
+
+def label_observations(idata, effmodel) -> None:
+    """Attach each likelihood term's extra coordinates (e.g. release, series) along its dim in every group that has it."""
+    for obs in effmodel.observations():
+        for group in (*OBSERVATION_GROUPS, "constant_data"):
+            if group in idata.groups() and obs.dim in idata[group].dims:
+                setattr(idata, group, idata[group].assign_coords({k: (obs.dim, list(v)) for k, v in obs.coords.items()}))
+
+
+def complete_record(idata, effmodel, seed: int, predictive: bool = True):
+    """Add prior, predictive, log-likelihood and data groups to a posterior, in place; returns ``idata``."""
+    model = effmodel.model
+    constrained_only(idata)
+    observed = [o.variable for o in effmodel.observations()]
+    with model:
+        idata.extend(pm.sample_prior_predictive(draws=PRIOR_DRAWS, random_seed=seed), join="right")
+        if predictive and model.observed_RVs:
+            pm.sample_posterior_predictive(idata, random_seed=seed, extend_inferencedata=True, progressbar=False)
+        if observed:
+            pm.compute_log_likelihood(idata, var_names=observed, extend_inferencedata=True, progressbar=False)
+    drop_pseudo_observations(idata, effmodel)
+    label_observations(idata, effmodel)
+    idata["posterior"].attrs[ROLES_ATTR] = json.dumps(effmodel.roles())
+    return idata
+
+
+def run_roles(idata) -> dict:
+    """The variable roles a run stores; empty when it has none (a posterior not made by :func:`complete_record`)."""
+    raw = idata["posterior"].attrs.get(ROLES_ATTR)
+    return json.loads(raw) if raw else {}
+
+
+def run_quantities(idata) -> list:
+    """The run's headline quantities (:class:`~effcompute.models.base.Quantity`)."""
+    return quantities_from_roles(run_roles(idata))
+
+
+def key_variables(idata) -> list[str]:
+    """Variables to show first in trace and rank plots, present in the posterior."""
+    return [v for v in run_roles(idata).get("key_variables", []) if v in idata["posterior"]]
+
+
+def pointwise_terms(idata) -> list[str]:
+    """Likelihood terms whose rows are exchangeable observations (per-observation LOO)."""
+    observed = run_roles(idata).get("observed", {})
+    return [v for v, spec in observed.items() if spec.get("pointwise", True)]

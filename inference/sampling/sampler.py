@@ -1,0 +1,169 @@
+"""One fit path for every model: pick the sampler, sample, add prior and predictive groups."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+import arviz as az
+import pymc as pm
+
+SAMPLERS = ("auto", "nutpie", "pymc")
+#: Set to 1 to shrink every fit (notebooks and smoke runs in CI); the convergence gate still applies.
+QUICK_ENV = "EFFCOMPUTE_QUICK"
+#: Upper bounds on draws, tuning steps and chains in quick mode.
+QUICK_LIMITS = {"draws": 150, "tune": 150, "chains": 2}
+
+
+def quick_mode() -> bool:
+    """True when ``$EFFCOMPUTE_QUICK`` is set to anything but empty, 0, false or no."""
+    return os.environ.get(QUICK_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def sampling_sizes(draws: int, tune: int, chains: int) -> tuple[int, int, int]:
+    """(draws, tune, chains) as requested, or capped by :data:`QUICK_LIMITS` in quick mode."""
+    if not quick_mode():
+        return draws, tune, chains
+    return min(draws, QUICK_LIMITS["draws"]), min(tune, QUICK_LIMITS["tune"]), min(chains, QUICK_LIMITS["chains"])
+
+
+def nutpie_available() -> bool:
+    """True when nutpie imports (it is an optional, faster sampler)."""
+    try:
+        import nutpie  # noqa: F401
+    except Exception:  # an import can fail on more than ImportError (binary mismatch)
+        return False
+    return True
+
+
+def resolve_sampler(sampler: str) -> str:
+    """``auto`` means nutpie when installed (measured faster, bench/bench_fit.py), else PyMC's NUTS."""
+    if sampler not in SAMPLERS:
+        raise ValueError(f"sampler={sampler!r} must be one of {SAMPLERS}")
+    if sampler == "auto":
+        return "nutpie" if nutpie_available() else "pymc"
+    if sampler == "nutpie" and not nutpie_available():
+        raise ValueError("sampler='nutpie' but nutpie is not installed (pip install nutpie)")
+    return sampler
+
+
+@dataclass
+class FitTimings:
+    """Wall seconds of each phase of a fit."""
+
+    compile_s: float = 0.0
+    sample_s: float = 0.0
+    extras_s: float = 0.0
+    sampler: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def quiet_pymc_logs():
+    """Silence PyMC's 'Sampling: [...]' lines and PyTensor's BLAS advice for the duration."""
+    loggers = [logging.getLogger(n) for n in ("pymc", "pytensor.tensor.blas")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+def log_progress(msg: str, quiet: bool) -> None:
+    """One progress line on stderr, unless ``quiet``."""
+    if not quiet:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def compile_for_nutpie(model: pm.Model):
+    """Compile ``model`` for nutpie once; ``compiled.with_data(name=values)`` then swaps its pm.Data without recompiling."""
+    import nutpie
+
+    return nutpie.compile_pymc_model(model)
+
+
+def sample_compiled(compiled, *, draws=1000, tune=1000, chains=4, seed=1, target_accept=0.9, progress=False, cores=None):
+    """NUTS draws from a model compiled by :func:`compile_for_nutpie` (posterior and sample stats)."""
+    import nutpie
+
+    kwargs = {} if cores is None else {"cores": cores}
+    return nutpie.sample(
+        compiled, draws=draws, tune=tune, chains=chains, seed=seed, progress_bar=progress, save_warmup=False, target_accept=target_accept, **kwargs
+    )
+
+
+def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sampler="auto", target_accept=0.9, progress=None, quiet=False):
+    """Sample the posterior of ``model`` with NUTS.
+
+    Parameters
+    ----------
+    model : pm.Model
+    draws, tune, chains : int
+        Posterior draws and tuning steps per chain, and chains; capped in
+        quick mode (:func:`quick_mode`).
+    seed : int
+        Random seed; the same seed gives the same draws for the same sampler.
+    sampler : {"auto", "nutpie", "pymc"}
+    target_accept : float
+    progress : bool, optional
+        Progress bar; default: when stderr is a terminal.
+
+    Returns
+    -------
+    (az.InferenceData, FitTimings)
+        Posterior and sample stats only; see :func:`fit_model` for the full record.
+    """
+    which = resolve_sampler(sampler)
+    draws, tune, chains = sampling_sizes(draws, tune, chains)
+    progress = sys.stderr.isatty() if progress is None else progress
+    timings = FitTimings(sampler=which)
+    if which == "nutpie":
+        log_progress(f"compiling the model for nutpie ({len(model.free_RVs)} free variables)...", quiet)
+        t = time.perf_counter()
+        compiled = compile_for_nutpie(model)
+        timings.compile_s = time.perf_counter() - t
+        log_progress(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
+        t = time.perf_counter()
+        idata = sample_compiled(compiled, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=target_accept, progress=progress)
+        timings.sample_s = time.perf_counter() - t
+    else:
+        log_progress(f"compiling the model for PyMC's NUTS ({len(model.free_RVs)} free variables)...", quiet)
+        t = time.perf_counter()
+        # what pm.sample does by default, split out so compile and sampling are timed apart
+        initial_points, step = pm.init_nuts(init="jitter+adapt_diag", chains=chains, random_seed=seed, model=model, target_accept=target_accept, progressbar=False)
+        timings.compile_s = time.perf_counter() - t
+        log_progress(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
+        t = time.perf_counter()
+        idata = pm.sample(
+            draws=draws, tune=tune, chains=chains, cores=min(chains, 2), random_seed=seed, model=model, step=step,
+            initvals=initial_points, progressbar=progress, compute_convergence_checks=False,
+        )
+        timings.sample_s = time.perf_counter() - t
+    return idata, timings
+
+
+def fit_model(effmodel, *, draws=1000, tune=1000, chains=4, seed=1, sampler="auto", target_accept=0.9, progress=None, quiet=False, predictive=True):
+    """Sample an :class:`~effcompute.models.base.EffModel`, then complete its record (prior, predictive, log-likelihood, data).
+
+    Returns
+    -------
+    (az.InferenceData, FitTimings)
+        See :func:`effcompute.inference.sampling.record.complete_record` for the groups.
+    """
+    from effcompute.inference.sampling.record import complete_record
+
+    with quiet_pymc_logs():
+        idata, timings = sample_model(effmodel.model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
+    t = time.perf_counter()
+    log_progress("prior, predictive draws and log-likelihood...", quiet)
+    with quiet_pymc_logs():
+        complete_record(idata, effmodel, seed, predictive=predictive)
+    timings.extras_s = time.perf_counter() - t
+    return idata, timings

@@ -1,0 +1,118 @@
+"""The headline table: posterior (and prior) summaries of the quantities people quote.
+
+Intervals are equal-tailed (quantile) intervals of stated mass: ``lo80``/``hi80``
+are the 10th/90th percentiles, ``lo95``/``hi95`` the 2.5th/97.5th.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from effcompute.inference.summary.seed_mc import epoch_interactive_comparison, seed_reported
+from effcompute.literature import HO_ET_AL_2024_HALVING_MONTHS
+from effcompute.models.base import Quantity
+
+INTERVAL_KIND = "equal-tailed (quantile)"
+
+
+def summarize_draws(x) -> dict:
+    """Median and 80%/95% equal-tailed intervals of a 1-D array of draws."""
+    x = np.asarray(x, dtype=float).ravel()
+    q = np.quantile(x, [0.5, 0.1, 0.9, 0.025, 0.975])
+    return dict(zip(["median", "lo80", "hi80", "lo95", "hi95"], map(float, q)))
+
+
+def quantity_draws(group, quantity: Quantity) -> np.ndarray:
+    """1-D draws of one headline quantity from a posterior or prior group."""
+    da = group[quantity.variable]
+    for dim, where in (quantity.select or {}).items():
+        da = da.isel({dim: where}) if isinstance(where, int) else da.sel({dim: where})
+    return da.values.ravel()
+
+
+def headline_draws(group, quantities) -> dict:
+    """Headline key -> 1-D draws, for every declared quantity present in the group."""
+    return {q.headline_key: quantity_draws(group, q) for q in quantities if q.variable in group}
+
+
+def headline_table(idata, quantities) -> dict:
+    """Posterior summaries of the declared quantities, with the prior's beside them where the run has a prior group."""
+    post = headline_draws(idata.posterior, quantities)
+    prior = headline_draws(idata.prior, quantities) if "prior" in idata.groups() else {}
+    thresholds = {q.headline_key: q.tail_threshold for q in quantities}
+    table = {}
+    for name, draws in post.items():
+        row = summarize_draws(draws)
+        if thresholds.get(name):
+            row[f"p_gt_{thresholds[name]:g}"] = float(np.mean(draws > thresholds[name]))
+        if name in prior:
+            row["prior"] = summarize_draws(prior[name])
+        table[name] = row
+    return table
+
+
+def comparisons() -> dict:
+    """Published figures to set beside ours (seed 002, Epoch as the seed quotes it, Ho et al. 2024)."""
+    s = seed_reported()
+    e = epoch_interactive_comparison()
+    return {
+        "seed_002": {"hardware_reduction": s["hardware_reduction_median"], "compute_reduction": s["compute_reduction_median"], "period": "2020-05 to ~2024 (4 years)"},
+        "epoch_interactive_as_quoted": {"hardware_reduction": e["hardware_reduction"], "compute_reduction": e["compute_reduction"], "period": f"{e['years']} years"},
+        "ho_et_al_2024_halving_time_months": HO_ET_AL_2024_HALVING_MONTHS,
+    }
+
+
+def format_number(v: float) -> str:
+    """A number for a terminal table: thousands separators from 100 up, else 3 significant figures; '-' if missing."""
+    if v is None or not np.isfinite(v):
+        return "-"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def format_headline_text(result: dict) -> str:
+    """Terminal table of a fit's headline, diagnostics and comparison rows."""
+    h = result["headline"]
+    lines = [
+        f"effcompute {result['model']} model, GPT-3's training (2020-05) to {result.get('as_of') or 'the seed date'}",
+        f"Intervals: {INTERVAL_KIND}; 80% = 10th-90th, 95% = 2.5th-97.5th percentile.",
+        "",
+        f"{'quantity':34s}{'median':>10s}{'80% interval':>22s}{'95% interval':>22s}{'P(>1000x)':>10s}{'prior median':>14s}",
+    ]
+    for name, row in h.items():
+        p = f"{row['p_gt_1000']:.1%}" if "p_gt_1000" in row else ""
+        prior = format_number(row["prior"]["median"]) if "prior" in row else ""
+        lines.append(
+            f"{name:34s}{format_number(row['median']):>10s}{format_number(row['lo80']) + ' - ' + format_number(row['hi80']):>22s}"
+            f"{format_number(row['lo95']) + ' - ' + format_number(row['hi95']):>22s}{p:>10s}{prior:>14s}"
+        )
+    c = result.get("comparisons", comparisons())
+    lines += [
+        "",
+        "Published figures for comparison:",
+        f"  seed 002: hardware {c['seed_002']['hardware_reduction']}x, compute {c['seed_002']['compute_reduction']}x ({c['seed_002']['period']})",
+        f"  Epoch interactive model as the seed quotes it: hardware {c['epoch_interactive_as_quoted']['hardware_reduction']:.0f}x, "
+        f"compute {c['epoch_interactive_as_quoted']['compute_reduction']:.0f}x ({c['epoch_interactive_as_quoted']['period']})",
+        f"  Ho et al. 2024 halving time: {c['ho_et_al_2024_halving_time_months']['median']} months "
+        f"(95% CI {c['ho_et_al_2024_halving_time_months']['lo95']}-{c['ho_et_al_2024_halving_time_months']['hi95']}; perplexity-matched, not benchmark-matched)",
+    ]
+    if result.get("tension"):
+        t = result["tension"]["log_ratio"]
+        lines += [
+            "",
+            f"Tension, log(R_compute top-down / bottom-up): median {t['median']:.2f} (80%: {t['lo80']:.2f} to {t['hi80']:.2f}), "
+            f"i.e. the benchmark trend implies {np.exp(t['median']):.2g}x the bottom-up reduction; "
+            f"P(top-down below bottom-up) = {result['tension']['p_topdown_below']:.0%}",
+        ]
+    d = result["diagnostics"]
+    lines += [
+        "",
+        f"Diagnostics: max R-hat {d['max_rhat']:.4f}, min ESS bulk {d['min_ess_bulk']:.0f} / tail {d['min_ess_tail']:.0f}, "
+        f"divergences {d['divergences']}, min E-BFMI {d['min_bfmi']:.2f}: {'converged' if result['converged'] else 'NOT CONVERGED'}",
+    ]
+    lines += [f"  - {f}" for f in result.get("failures", [])]
+    lines += [f"Note: {n}" for n in result.get("notes", [])]
+    if result.get("excluded"):
+        lines.append(f"{len(result['excluded'])} data row(s) not used by this model (see --json 'excluded' for which and why).")
+    if "path" in result:
+        lines.append(f"Saved: {result['path']}")
+    return "\n".join(lines)

@@ -1,0 +1,207 @@
+"""The model base class: a model owns its variables, its equations and the roles of its variables.
+
+A subclass declares its ``name``, turns a validated dataset into arrays in
+:meth:`EffModel.prepare`, adds its variables in :meth:`EffModel.add_variables`
+(called inside a fresh ``pm.Model``; nothing is sampled) and declares what
+the rest of the package needs to know about them:
+
+- :meth:`EffModel.headline_quantities`: what people quote, with label, unit
+  and whether it is summarised on the log scale;
+- ``nuisance``: per-observation latent offsets (non-centred ``*_z`` and the
+  like), left out of SBC ranks and sensitivity checks;
+- :meth:`EffModel.observations`: every likelihood term with the table its
+  rows came from and a label per row;
+- ``pseudo_observations``: observed nodes that are not data (the joint
+  model's link), kept out of a run's data and log-likelihood groups.
+
+Inference code asks a model (or the roles a run stores, see :meth:`roles`)
+for names; it never spells a model's variable names itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import ClassVar
+
+import pymc as pm
+
+from effcompute.baseline import years_since_gpt3
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A headline quantity.
+
+    Parameters
+    ----------
+    variable : str
+        The model variable its draws come from.
+    label : str
+        What a reader calls it.
+    unit : str
+        ``x`` (a multiplier), ``x/year``, ``months``, ``OOM/year``, ``fraction``, ``log10 FLOP`` or ``log ratio``.
+    log_scale : bool
+        Summarise and check on the log scale (positive, multiplicative quantities).
+    key : str, optional
+        Headline key when it differs from ``variable`` (one variable element per key).
+    select : dict, optional
+        ``{dim: position}`` of the element summarised (e.g. the last date).
+    tail_threshold : float, optional
+        Also report P(quantity > threshold).
+    """
+
+    variable: str
+    label: str
+    unit: str
+    log_scale: bool = False
+    key: str | None = None
+    select: dict | None = None
+    tail_threshold: float | None = None
+
+    @property
+    def headline_key(self) -> str:
+        return self.key or self.variable
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One likelihood term: the observed variable, its dim, the table its rows came from and a label per row.
+
+    ``sources`` names, per row, the study or document it came from (leave-one-source-out);
+    ``coords`` are extra coordinates along ``dim`` stored in the run (e.g. release and series of a score);
+    ``pointwise`` is False for terms whose rows are not exchangeable data points (a count, a price list), left
+    out of per-observation LOO figures.
+    """
+
+    variable: str
+    dim: str
+    table: str
+    labels: tuple
+    sources: tuple = ()
+    coords: dict = field(default_factory=dict)
+    pointwise: bool = True
+
+
+class EffModel:
+    """Base class of every effcompute model.
+
+    Parameters
+    ----------
+    dataset : effcompute.data.load.Dataset or None
+        Validated tables (None for prior-only models).
+    config : ModelConfig, optional
+        Modelling choices; the class's defaults when omitted.
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    nuisance: ClassVar[tuple[str, ...]] = ()
+    pseudo_observations: ClassVar[tuple[str, ...]] = ()
+    #: Derived quantities ranked in SBC beside the free parameters.
+    calibrated_derived: ClassVar[tuple[str, ...]] = ()
+    #: Variables shown first in trace and rank plots (one per distinct quantity).
+    key_variables: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, dataset=None, config=None):
+        from effcompute.models.config import ModelConfig
+
+        self.config = config if config is not None else ModelConfig(model=self.name)
+        if self.config.model != self.name:
+            raise ValueError(f"config is for model {self.config.model!r}, not {self.name!r}")
+        self.dataset = dataset
+        self.data = self.prepare(dataset)
+        self._model = None
+
+    # -- what a subclass provides ------------------------------------------------------
+    def prepare(self, dataset):
+        """Arrays, coordinates and excluded rows from the tables (no PyMC)."""
+        raise NotImplementedError
+
+    def coords(self) -> dict:
+        """Coordinates of the model's dims."""
+        raise NotImplementedError
+
+    def add_variables(self) -> None:
+        """Add the variables to the current ``pm.Model`` context."""
+        raise NotImplementedError
+
+    def headline_quantities(self) -> list[Quantity]:
+        """The quantities people quote, in the order they are shown."""
+        raise NotImplementedError
+
+    def observations(self) -> list[Observed]:
+        """Every likelihood term (pseudo-observations excluded) with its rows' labels."""
+        return []
+
+    def notes(self) -> list[str]:
+        """Caveats printed with the headline."""
+        return []
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """End of the period since GPT-3 (None for a model without data)."""
+        return getattr(self.data, "as_of", None)
+
+    @property
+    def excluded(self) -> list[tuple]:
+        """(table, row, reason) of every row the model left out."""
+        return list(getattr(self.data, "excluded", []))
+
+    # -- built on the above ------------------------------------------------------------
+    @property
+    def years(self) -> float | None:
+        """Years from GPT-3's training to :attr:`as_of`."""
+        return None if self.as_of is None else years_since_gpt3(self.as_of)
+
+    def build(self) -> pm.Model:
+        """The ``pm.Model`` (built once, then cached; nothing is sampled)."""
+        if self._model is None:
+            with pm.Model(coords=self.coords()) as model:
+                self.add_variables()
+            self._model = model
+        return self._model
+
+    @property
+    def model(self) -> pm.Model:
+        return self.build()
+
+    def gated_variables(self) -> list[str]:
+        """Variables the convergence gate checks: every headline quantity's."""
+        return list(dict.fromkeys(q.variable for q in self.headline_quantities()))
+
+    def model_id(self) -> str:
+        """Hash of the model's name, configuration and package version (16 hex digits)."""
+        from effcompute import __version__
+
+        return model_id(self.name, self.config.to_json(), __version__)
+
+    def roles(self) -> dict:
+        """What a saved run needs to describe itself without rebuilding the model (JSON-ready)."""
+        return {
+            "headline": [asdict(q) for q in self.headline_quantities()],
+            "nuisance": list(self.nuisance),
+            "pseudo_observations": list(self.pseudo_observations),
+            "observed": {o.variable: {"dim": o.dim, "table": o.table, "pointwise": o.pointwise} for o in self.observations()},
+            "key_variables": list(self.key_variables) or self.gated_variables(),
+        }
+
+
+def model_id(name: str, config_json: str, version: str) -> str:
+    """The id :meth:`EffModel.model_id` computes, from its three parts."""
+    text = json.dumps({"model": name, "config": json.loads(config_json), "version": version}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def quantities_from_roles(roles: dict) -> list[Quantity]:
+    """The headline quantities a run stored with :meth:`EffModel.roles`."""
+    return [Quantity(**q) for q in roles.get("headline", [])]
+
+
+def build_model(dataset, config) -> EffModel:
+    """The model ``config.model`` names, built on ``dataset``."""
+    from effcompute.models.registry import model_class
+
+    return model_class(config.model)(dataset, config)
