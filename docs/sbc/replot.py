@@ -6,7 +6,7 @@
 import json
 import sys
 
-from effcompute.inference.sbc import plot_sbc, results_from_log
+from effcompute.inference.checks.sbc import plot_sbc, results_from_log
 
 for model in sys.argv[1:]:
     summary = json.load(open(f"docs/sbc/sbc_{model}.json"))

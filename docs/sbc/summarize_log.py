@@ -6,7 +6,7 @@
 import json
 import sys
 
-from effcompute.inference.sbc import results_from_log, save_sbc, summarize
+from effcompute.inference.checks.sbc import results_from_log, save_sbc, summarize
 
 path, model, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
 results = results_from_log(path)
