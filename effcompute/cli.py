@@ -14,7 +14,14 @@ import warnings
 import numpy as np
 
 from effcompute import __version__
-from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
+from effcompute.cliargs import (
+    date_arg,
+    existing_path,
+    path_arg,
+    positive_int,
+    print_json,
+    print_result,
+)
 from effcompute.models.registry import MODEL_NAMES
 
 
@@ -91,7 +98,12 @@ def cmd_data_import_epoch(args) -> int:
 def cmd_data_crosscheck(args) -> int:
     import pandas as pd
 
-    from effcompute.data.epoch import EPOCH_MODELS_FILE, REFERENCE_ENV, crosscheck, reference_dir
+    from effcompute.data.epoch import (
+        EPOCH_MODELS_FILE,
+        REFERENCE_ENV,
+        crosscheck,
+        reference_dir,
+    )
     from effcompute.data.load import load_dataset
 
     epoch_file = args.epoch or reference_dir() / EPOCH_MODELS_FILE
@@ -114,8 +126,8 @@ def cmd_data_crosscheck(args) -> int:
 
 
 def cmd_fit(args) -> int:
-    from effcompute.inference.summary.headline import format_headline_text
     from effcompute.inference.runs.fit_workflow import default_out_dir, run_fit
+    from effcompute.inference.summary.headline import format_headline_text
 
     result = run_fit(
         args.model, data_dir=args.data, out_dir=args.out or default_out_dir(args.data), draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
@@ -152,8 +164,8 @@ def cmd_summary(args) -> int:
 
 def cmd_export(args) -> int:
     from effcompute.data.io import write_text_atomic
-    from effcompute.inference.summary.export import render
     from effcompute.inference.runs.files import load_run
+    from effcompute.inference.summary.export import render
 
     _, _, attrs = load_run(args.run)
     text = render(attrs, args.format)
@@ -168,7 +180,6 @@ def cmd_export(args) -> int:
 def cmd_tension(args) -> int:
     from effcompute.inference.runs.files import load_run
     from effcompute.inference.summary.tension import tension_between_runs
-
     from effcompute.models.base import quantities_from_roles
 
     ev, ev_config, ev_attrs = load_run(args.evidence_run)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
+from effcompute.cliargs import (
+    date_arg,
+    existing_path,
+    path_arg,
+    positive_int,
+    print_json,
+    print_result,
+)
 from effcompute.models.registry import FITTED_MODELS
 
 
@@ -33,7 +40,10 @@ def cmd_check_sbc(args) -> int:
 
 
 def cmd_check_sensitivity(args) -> int:
-    from effcompute.inference.checks.sensitivity import format_sensitivity, run_sensitivity
+    from effcompute.inference.checks.sensitivity import (
+        format_sensitivity,
+        run_sensitivity,
+    )
 
     result = run_sensitivity(args.run, data_dir=args.data, against=args.against)
     print_result(result, args.json, format_sensitivity)

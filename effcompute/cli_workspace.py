@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from effcompute.models.registry import FITTED_MODELS
 from effcompute.cliargs import date_arg, path_arg, positive_int, print_json
+from effcompute.models.registry import FITTED_MODELS
 
 #: Flags of a single release given on the command line, as releases.csv columns.
 RELEASE_FLAGS = (
@@ -26,9 +26,9 @@ def _writable_workspace(data):
 
 
 def cmd_init(args) -> int:
-    from effcompute.data.transactions import split_at
     from effcompute.data.load import load_dataset
     from effcompute.data.schema import TABLES
+    from effcompute.data.transactions import split_at
     from effcompute.data.workspace import Workspace
 
     source = load_dataset(args.source)
@@ -55,7 +55,10 @@ def cmd_add_release(args) -> int:
     from effcompute.data.additions import read_additions
     from effcompute.data.load import load_dataset
     from effcompute.data.transactions import apply_additions, epoch_additions
-    from effcompute.inference.updating.refit import format_update_report, refit_after_addition
+    from effcompute.inference.updating.refit import (
+        format_update_report,
+        refit_after_addition,
+    )
 
     ws = _writable_workspace(args.data)
     given = [x for x in (args.file, args.from_epoch, args.name) if x]

@@ -23,13 +23,13 @@ import numpy as np
 import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
+from effcompute.models import equations as eq
+from effcompute.models.base import EffModel, Observed, Quantity
+from effcompute.models.config import ModelConfig, resolve_as_of
 
 from effcompute import dims
 from effcompute.baseline import GPT3_MFU, GPT3_TRAIN_FLOP
 from effcompute.dates import decimal_year
-from effcompute.models import equations as eq
-from effcompute.models.base import EffModel, Observed, Quantity
-from effcompute.models.config import ModelConfig, resolve_as_of
 
 COMPUTE_FACTOR = "compute_factor"
 FP8_PAIR = "fp8_pair"

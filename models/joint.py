@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pymc as pm
-
 from effcompute.models.base import EffModel, Observed, Quantity
 from effcompute.models.evidence import (
     NO_EVIDENCE_NOTE,
@@ -27,7 +26,13 @@ from effcompute.models.evidence import (
 )
 from effcompute.models.evidence import NUISANCE as EVIDENCE_NUISANCE
 from effcompute.models.trend import NUISANCE as TREND_NUISANCE
-from effcompute.models.trend import TrendData, add_trend_block, prepare_trend, trend_observations, trend_quantities
+from effcompute.models.trend import (
+    TrendData,
+    add_trend_block,
+    prepare_trend,
+    trend_observations,
+    trend_quantities,
+)
 
 TENSION = "tension_log_ratio"
 LINK = "link"

@@ -6,14 +6,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
-from effcompute import dims
-from effcompute.cli import main
 from effcompute.data.load import load_dataset
 from effcompute.inference.checks import forecast, influence, sbc, sensitivity
 from effcompute.inference.sampling.simulate import observed_data_names
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
+
+from effcompute import dims
+from effcompute.cli import main
 from tests.mock_sampling import mock_fit
 
 
@@ -108,9 +108,8 @@ def test_forecast_predictions_from_a_mocked_fit(ds):
     idata, _ = mock_fit(build_model(before, config).model, draws=40)
     rng = np.random.default_rng(0)
     from effcompute.models.evidence import prepare_evidence
-    from effcompute.models.trend import prepare_trend
-
     from effcompute.models.forecasting import predict_mfu_and_costs, predict_scores
+    from effcompute.models.trend import prepare_trend
 
     scores = predict_scores(idata.posterior, prepare_trend(before, config).coords[dims.SERIES], after, config, rng)
     other = predict_mfu_and_costs(idata.posterior, prepare_evidence(before, config).coords[dims.GENERATION], after, config, rng)

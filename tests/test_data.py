@@ -4,10 +4,16 @@ import csv
 
 import pandas as pd
 import pytest
-
 from effcompute.data.io import write_csv_atomic
-from effcompute.data.load import load_dataset, load_table, releases_to_xarray, scores_to_xarray, validate_data_dir
+from effcompute.data.load import (
+    load_dataset,
+    load_table,
+    releases_to_xarray,
+    scores_to_xarray,
+    validate_data_dir,
+)
 from effcompute.data.schema import TABLES, DataValidationError
+
 from effcompute import dims
 
 

@@ -1,8 +1,12 @@
 """Seed 003's growth tables from its own exponents."""
 
 import pytest
-
-from effcompute.models.growth import compare_with_seed_tables, growth_factor, growth_table, load_seed003
+from effcompute.models.growth import (
+    compare_with_seed_tables,
+    growth_factor,
+    growth_table,
+    load_seed003,
+)
 
 
 def test_first_table_reproduced_exactly_under_the_seeds_calendar():

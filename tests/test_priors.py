@@ -5,9 +5,14 @@ import math
 import numpy as np
 import pymc as pm
 import pytest
+from effcompute.models.priors import (
+    FactorPrior,
+    priors_from_json,
+    priors_to_json,
+    seed002_priors,
+    truncated_normal,
+)
 from scipy import stats
-
-from effcompute.models.priors import FactorPrior, priors_from_json, priors_to_json, seed002_priors, truncated_normal
 
 
 @pytest.mark.parametrize("reading", ["intervals", "table"])

@@ -3,10 +3,13 @@
 import numpy as np
 import pymc as pm
 import pytest
-
 from effcompute.data.load import load_dataset
 from effcompute.inference.sampling.sampler import sample_model
-from effcompute.inference.sampling.simulate import interval_coverage, observed_data_names, simulate_from_prior
+from effcompute.inference.sampling.simulate import (
+    interval_coverage,
+    observed_data_names,
+    simulate_from_prior,
+)
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 

@@ -22,14 +22,13 @@ score on log10 FLOP fitted to the same pre-cutoff scores.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-
-from effcompute import dims
 from effcompute.models.forecasting import predict_mfu_and_costs, predict_scores
 from effcompute.models.trend import prepare_trend
+
+from effcompute import dims
 
 MASSES = (0.5, 0.8, 0.95)
 

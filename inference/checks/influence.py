@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from effcompute import dims
 from effcompute.inference.checks.sensitivity import add_log_prior_and_likelihood
+from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.models.evidence import FP8_PAIR
 
-K_BAD = 0.7
+from effcompute import dims
+
 #: Likelihood term, its observation dim, the table its rows come from, the table's id column, the grouping column.
 SOURCE_GROUPS = (
     ("pair_log_multiplier", dims.PAIR, "matched_pairs", "pair_id", "study"),
@@ -81,7 +81,7 @@ def leave_one_source_out(idata, dataset) -> pd.DataFrame:
         log_w, k = az.psislw(-ll)
         new = weighted_median(target, np.exp(log_w))
         rows.append({"table": table, "source": source, "rows": sum(map(len, terms.values())), "pareto_k": float(k),
-                     "median_without": new, "ratio": new / base, "reliable": bool(k <= K_BAD)})
+                     "median_without": new, "ratio": new / base, "reliable": bool(k <= PARETO_K_MAX)})
     return pd.DataFrame(rows).sort_values("ratio", key=lambda r: np.abs(np.log(r)), ascending=False, ignore_index=True) if rows else pd.DataFrame(rows)
 
 
@@ -113,7 +113,7 @@ def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) ->
     k = pointwise_pareto_k(idata)
     result = {
         "model": config.model, "run": str(path), "n_observations": int(len(k)),
-        "n_k_above_0.7": int((k.pareto_k > K_BAD).sum()), "n_k_above_0.5": int((k.pareto_k > 0.5).sum()),
+        "n_k_above_0.7": int((k.pareto_k > PARETO_K_MAX).sum()), "n_k_above_0.5": int((k.pareto_k > 0.5).sum()),
         "top_pareto_k": k.head(top).to_dict(orient="records"),
     }
     if TARGET in idata.posterior:

@@ -33,7 +33,12 @@ from effcompute.inference.plots.factors import (
     plot_reduction_distributions,
     plot_tension,
 )
-from effcompute.inference.plots.trend import halving_time_draws, plot_flop_to_match_gpt3, plot_halving_time, plot_score_vs_flop
+from effcompute.inference.plots.trend import (
+    halving_time_draws,
+    plot_flop_to_match_gpt3,
+    plot_halving_time,
+    plot_score_vs_flop,
+)
 from effcompute.inference.plots.update import plot_surprise, plot_what_moved
 
 __all__ = [

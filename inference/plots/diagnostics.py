@@ -11,15 +11,21 @@ import warnings
 import arviz as az
 import numpy as np
 import pandas as pd
-
+from effcompute.inference.plots.style import (
+    COLORS,
+    as_figure,
+    interval_bar,
+    log_dollar_axis,
+    log_multiplier_axis,
+    pyplot,
+    subplots,
+)
+from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.inference.sampling.record import key_variables as run_key_variables
 from effcompute.inference.sampling.record import pointwise_terms, run_quantities
-from effcompute.inference.plots.style import COLORS, as_figure, interval_bar, log_dollar_axis, log_multiplier_axis, pyplot, subplots
 
 #: Variables shown in trace and rank plots (the headline ones, where present), at most this many panels.
 MAX_TRACE_VARS = 6
-#: Pareto k above which PSIS-LOO for that observation is unreliable (the observation is highly influential).
-PARETO_K_BAD = 0.7
 
 
 def key_variables(idata, limit: int = MAX_TRACE_VARS) -> list[str]:
@@ -198,14 +204,14 @@ def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
         if r.pareto_k > 0.5:
             text = r.observation if len(r.observation) <= 32 else r.observation[:30] + "..."
             ax.annotate(text, (r.x, r.pareto_k), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    ax.axhline(PARETO_K_BAD, color=COLORS["bottom_up"], linestyle="--", linewidth=1, label=f"k = {PARETO_K_BAD} (unreliable, influential)")
+    ax.axhline(PARETO_K_MAX, color=COLORS["bottom_up"], linestyle="--", linewidth=1, label=f"k = {PARETO_K_MAX} (unreliable, influential)")
     ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
     ax.set_xticks([])
     ax.set_xlabel("observation, grouped by data set (see legend)")
     ax.set_ylabel("Pareto k")
-    n_bad = int((table["pareto_k"] > PARETO_K_BAD).sum())
+    n_bad = int((table["pareto_k"] > PARETO_K_MAX).sum())
     not_finite = f" ({int((~finite).sum())} not finite, drawn at the top)" if not finite.all() else ""
-    ax.set_title(f"PSIS-LOO: {n_bad} of {len(table)} observations with k > {PARETO_K_BAD}{not_finite}")
+    ax.set_title(f"PSIS-LOO: {n_bad} of {len(table)} observations with k > {PARETO_K_MAX}{not_finite}")
     ax.set_ylim(top=top)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize=8)
     return fig

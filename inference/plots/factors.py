@@ -8,9 +8,16 @@ returns a matplotlib Figure; multipliers are on log axes.
 from __future__ import annotations
 
 import numpy as np
+from effcompute.inference.plots.style import (
+    COLORS,
+    LABELS,
+    interval_bar,
+    log_bins,
+    log_multiplier_axis,
+    subplots,
+)
 
 from effcompute import dims
-from effcompute.inference.plots.style import COLORS, LABELS, interval_bar, log_bins, log_multiplier_axis, subplots
 
 BOTTOM_UP = dims.COMPUTE_REDUCTION
 TOP_DOWN = "compute_reduction_topdown"

@@ -10,51 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+from effcompute.inference.plots.trend import halving_time_draws
+from effcompute.inference.report.blocks import Report, Section, Table
+from effcompute.inference.report.sections import (
+    checks_section,
+    diagnostics_section,
+    figures_section,
+    provenance_section,
+)
+from effcompute.inference.runs.files import load_run
+from effcompute.inference.summary.headline import INTERVAL_KIND, summarize_draws
+from effcompute.inference.summary.seed_mc import (
+    epoch_interactive_comparison,
+    seed_reported,
+)
 
 from effcompute.baseline import years_since_gpt3
-from effcompute.inference.plots.trend import halving_time_draws
-from effcompute.inference.summary.headline import INTERVAL_KIND, summarize_draws
-from effcompute.literature import HO_ET_AL_2024_ABSTRACTS, HO_ET_AL_2024_CITATION, HO_ET_AL_2024_HALVING_MONTHS
-from effcompute.inference.runs.files import load_run
-from effcompute.inference.summary.seed_mc import epoch_interactive_comparison, seed_reported
-
-
-@dataclass
-class Table:
-    """A table of already formatted cells."""
-
-    columns: list
-    rows: list
-    caption: str = ""
-
-
-@dataclass
-class Figure:
-    """A figure as PNG bytes; ``name`` is its file stem in the Markdown output."""
-
-    name: str
-    title: str
-    caption: str
-    png: bytes
-
-
-@dataclass
-class Section:
-    title: str
-    blocks: list = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    title: str
-    subtitle: str
-    sections: list = field(default_factory=list)
-
-    def figures(self) -> list[Figure]:
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
+from effcompute.literature import (
+    HO_ET_AL_2024_ABSTRACTS,
+    HO_ET_AL_2024_CITATION,
+    HO_ET_AL_2024_HALVING_MONTHS,
+)
 
 
 def fmt_x(v: float) -> str:
@@ -192,8 +171,6 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
     with_loo : bool
         Compute PSIS-LOO (rebuilds the model and its log-likelihood: a few seconds).
     """
-    from effcompute.inference.report.sections import checks_section, diagnostics_section, figures_section, provenance_section
-
     idata, config, attrs = load_run(run_path)
     view = RunView(idata, config, attrs, str(run_path))
     answer = Section("The answer", [answer_sentence(view), answer_table(view)])

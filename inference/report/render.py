@@ -1,4 +1,4 @@
-"""Render a :class:`~effcompute.inference.report.build.Report` as one self-contained HTML page
+"""Render a :class:`~effcompute.inference.report.blocks.Report` as one self-contained HTML page
 (figures embedded as base64 PNG) and as Markdown with the PNGs beside it."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 
 from effcompute.data.io import write_text_atomic
-from effcompute.inference.report.build import Figure, Report, Table
+from effcompute.inference.report.blocks import Figure, Report, Table
 
 FIGURES_DIR = "figures"
 HTML_NAME = "report.html"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from effcompute import dims
 from effcompute.inference.plots import diagnostics as diag
-from effcompute.inference.plots import factors
-from effcompute.inference.plots import trend
-from effcompute.inference.sampling.gate import MAX_RHAT, MIN_BFMI, MIN_ESS
+from effcompute.inference.plots import factors, trend
 from effcompute.inference.plots.style import figure_png
-from effcompute.literature import HO_ET_AL_2024_CITATION
-from effcompute.inference.report.build import Figure, Section, Table
+from effcompute.inference.report.blocks import Figure, Section, Table
+from effcompute.inference.sampling.gate import MAX_RHAT, MIN_BFMI, MIN_ESS, PARETO_K_MAX
 from effcompute.inference.summary.seed_mc import seed_reported
+
+from effcompute import dims
+from effcompute.literature import HO_ET_AL_2024_CITATION
 
 #: Influential observations listed under the Pareto k figure.
 TOP_INFLUENTIAL = 8
@@ -93,7 +93,7 @@ def checks_section(view, dataset, with_loo: bool) -> Section:
 
         loo = diag.pointwise_loo(idata, build_model(dataset, view.config).model)
         blocks.append(_figure("pareto_k", "PSIS-LOO Pareto k per observation",
-                              f"Observations with k > {diag.PARETO_K_BAD} carry so much weight that leaving one out would move the posterior noticeably.", diag.plot_pareto_k(loo)))
+                              f"Observations with k > {PARETO_K_MAX} carry so much weight that leaving one out would move the posterior noticeably.", diag.plot_pareto_k(loo)))
         top = loo.nlargest(TOP_INFLUENTIAL, "pareto_k")
         blocks.append(Table(["data set", "observation", "Pareto k", "elpd_loo"], [[r.variable, r.observation, f"{r.pareto_k:.2f}", f"{r.elpd_loo:.2f}"] for r in top.itertuples()],
                             "The most influential observations (highest Pareto k)."))

@@ -10,6 +10,8 @@ import numpy as np
 MAX_RHAT = 1.01
 MIN_ESS = 400
 MIN_BFMI = 0.3
+#: Pareto k above which a PSIS estimate (LOO weights, importance reweighting) is unreliable (Vehtari et al. 2024, for S >= 2,000 draws ~0.7).
+PARETO_K_MAX = 0.7
 
 
 @dataclass

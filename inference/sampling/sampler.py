@@ -9,7 +9,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-import arviz as az
 import pymc as pm
 
 SAMPLERS = ("auto", "nutpie", "pymc")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pymc as pm
+
 try:  # PyTensor >= 2.31 moved it; the old location warns and will go
     from pytensor.graph.traversal import ancestors
 except ImportError:  # pragma: no cover - older PyTensor

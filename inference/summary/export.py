@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-
 from effcompute.inference.summary.headline import INTERVAL_KIND, comparisons
 
 FORMATS = ("csv", "json", "md")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-
-from effcompute import dims
 from effcompute.inference.summary.headline import quantity_draws, summarize_draws
 
+from effcompute import dims
 
 LOG_RATIO = "log ratio"
 

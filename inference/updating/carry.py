@@ -26,13 +26,12 @@ import numpy as np
 import pandas as pd
 import pymc as pm
 import xarray as xr
-
-from effcompute import dims
+from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.inference.sampling.sampler import quiet_pymc_logs
 from effcompute.inference.summary.headline import headline_draws
 
-#: Pareto k above which importance weights are unreliable (Vehtari et al. 2024, for S >= 2,000 draws ~0.7).
-PARETO_K_SAFE = 0.7
+from effcompute import dims
+
 #: A new observation outside this predictive percentile range is called out as a surprise.
 SURPRISE_RANGE = (2.5, 97.5)
 SAMPLE_DIMS = (dims.CHAIN, dims.DRAW)
@@ -148,7 +147,7 @@ def approximate_update(before: xr.Dataset, carried: xr.Dataset, before_model: pm
         ``headline`` (weighted medians and intervals, as
         :func:`effcompute.inference.summary.headline.headline_table`), ``pareto_k``,
         ``ess`` (effective sample size of the weights), ``draws``, ``safe``
-        (k below :data:`PARETO_K_SAFE`).
+        (k below :data:`PARETO_K_MAX`).
     """
     log_w = _log_likelihood_sum(carried, after_model) - _log_likelihood_sum(before, before_model)
     flat = log_w.stack(sample=SAMPLE_DIMS).values
@@ -164,7 +163,7 @@ def approximate_update(before: xr.Dataset, carried: xr.Dataset, before_model: pm
             row[f"p_gt_{thresholds[name]:g}"] = float(np.sum(w * (np.ravel(x) > thresholds[name])) / w.sum())
         headline[name] = row
     k = float(np.asarray(k))
-    return {"headline": headline, "pareto_k": k, "ess": ess, "draws": int(flat.size), "safe": bool(k < PARETO_K_SAFE)}
+    return {"headline": headline, "pareto_k": k, "ess": ess, "draws": int(flat.size), "safe": bool(k < PARETO_K_MAX)}
 
 
 def what_moved(before: dict, after: dict, top: int = 5) -> dict:

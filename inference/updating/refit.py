@@ -10,13 +10,18 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from effcompute.data.load import load_dataset
+from effcompute.inference.runs.files import load_run
+from effcompute.inference.runs.fit_workflow import run_fit
 from effcompute.inference.sampling.sampler import log_progress
 from effcompute.inference.summary.headline import format_number
-from effcompute.inference.runs.fit_workflow import run_fit
-from effcompute.inference.runs.files import load_run
-from effcompute.inference.updating.carry import approximate_update, carry_posterior, surprise_of_additions, thin, what_moved
+from effcompute.inference.updating.carry import (
+    approximate_update,
+    carry_posterior,
+    surprise_of_additions,
+    thin,
+    what_moved,
+)
 from effcompute.models import build_model
 
 #: Posterior draws of the fit before an addition that are carried onto the grown model.
