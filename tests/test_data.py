@@ -101,6 +101,30 @@ def test_duplicate_release_name_is_rejected(data_copy):
     assert any("duplicate release name" in i.problem for i in issues)
 
 
+def test_distillation_and_checkpoint_columns(ds):
+    r = ds["releases"].set_index("name")
+    assert (r.distilled_from.isna() == r.distillation_kind.isna()).all()
+    assert r.loc["Gemma-2-9B", "distillation_kind"] == "logit_distillation"
+    assert pd.isna(r.loc["GPT-3 175B", "distilled_from"])
+    assert ds["scores"].checkpoint.notna().all(), "every bundled score states its checkpoint"
+
+
+@pytest.mark.parametrize("column, value, message", [("distillation_kind", "", "must be given exactly when distilled_from is"), ("distilled_from", "", "must be given exactly when distilled_from is")])
+def test_distillation_columns_come_in_pairs(data_copy, column, value, message):
+    df = pd.read_csv(data_copy / "releases.csv", dtype=str, keep_default_na=False)
+    i = df.index[df.name == "Gemma-2-9B"][0]
+    df.loc[i, column] = value
+    df.to_csv(data_copy / "releases.csv", index=False)
+    _, issues = validate_data_dir(data_copy)
+    assert any(message in i.problem for i in issues)
+
+
+def test_a_bad_checkpoint_is_rejected(data_copy):
+    _corrupt(data_copy, "scores", 3, "checkpoint", "instruct")
+    _, issues = validate_data_dir(data_copy)
+    assert any(i.column == "checkpoint" for i in issues)
+
+
 def test_six_nd_rows_obey_the_identity(data_copy):
     df = pd.read_csv(data_copy / "releases.csv", dtype=str)
     i = df.index[df.flop_basis == "6ND"][0]
