@@ -207,6 +207,9 @@ def epoch_to_releases(raw: pd.DataFrame) -> pd.DataFrame:
     )
     out["flop_basis"] = out["flop_basis"].where(out["train_flop"].notna(), None)
     out["cost_basis"] = np.where(out["cost_usd"].notna(), "estimate_amortized", None)
+    # Epoch's file does not say whether a model was distilled; left unknown for the user to fill
+    out["distilled_from"] = None
+    out["distillation_kind"] = None
     out["source"] = "Estimate by Epoch AI: " + _text(raw, "Reference").fillna("Epoch AI models database")
     out["source_url"] = raw["Link"].map(_first_url) if "Link" in raw else None
     out["source_location"] = "Epoch AI models database, row '" + out["name"].fillna("") + "'"

@@ -26,6 +26,10 @@ PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8")
 COST_BASES = ("reported", "estimate_cloud", "estimate_amortized", "derived")
 BENCHMARKS = ("MMLU", "HellaSwag", "ARC-Challenge", "WinoGrande", "GSM8K", "TriviaQA", "PIQA")
 EVALUATORS = ("developer", "third_party")
+#: How a release was made from a larger model (``distillation_kind``); empty when it was not.
+DISTILLATION_KINDS = ("logit_distillation", "pruning_and_distillation")
+#: Which checkpoint a score is for: the pretrained (base) model or a post-trained (instruct/chat) one.
+CHECKPOINTS = ("base", "post_trained")
 TECHNIQUES = ("transformer_pp", "moe", "chinchilla", "data_quality", "fp8", "other")
 COST_KINDS = ("final_run_cloud", "final_run_amortized", "final_run_reported", "total_development")
 #: Relative tolerance of the 6ND identity for rows whose flop_basis is 6ND.
@@ -129,6 +133,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                 "context_length": _positive(integer=True),
                 "cost_usd": _positive(),
                 "cost_basis": _enum(COST_BASES, required=False),
+                "distilled_from": _text(required=False),
+                "distillation_kind": _enum(DISTILLATION_KINDS, required=False),
             }
         ),
         strict=True,
@@ -141,6 +147,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                 "shots": pa.Column(float, [pa.Check.ge(0), WHOLE], coerce=True),
                 "score": pa.Column(float, [pa.Check.ge(0), pa.Check.le(100)], coerce=True),
                 "evaluator": _enum(EVALUATORS),
+                "checkpoint": _enum(CHECKPOINTS, required=False),
             }
         ),
         strict=True,
@@ -241,7 +248,7 @@ def _rows(df: pd.DataFrame, mask: pd.Series):
 
 
 def check_links(frames: dict[str, pd.DataFrame]) -> list[SchemaIssue]:
-    """Cross-table and cross-column rules: foreign keys, parameter order, the 6ND identity."""
+    """Cross-table and cross-column rules: foreign keys, parameter order, the 6ND identity, distillation pairs."""
     issues = []
     hardware = set(frames["hardware"]["hardware"]) if "hardware" in frames else set()
     releases = set(frames["releases"]["name"]) if "releases" in frames else set()
@@ -271,6 +278,8 @@ def check_links(frames: dict[str, pd.DataFrame]) -> list[SchemaIssue]:
         for i, row in _rows(df, df["train_flop"].isna() != df["flop_basis"].isna()):
             issues.append(SchemaIssue("releases.csv", _line(i), "flop_basis", row["flop_basis"], f"must be given exactly when train_flop is (train_flop={row['train_flop']})"))
         six_nd = df["flop_basis"].eq("6ND")
+        for i, row in _rows(df, df["distilled_from"].isna() != df["distillation_kind"].isna()):
+            issues.append(SchemaIssue("releases.csv", _line(i), "distillation_kind", row["distillation_kind"], f"must be given exactly when distilled_from is (distilled_from={row['distilled_from']})"))
         for i, row in _rows(df, six_nd & (df["train_tokens"].isna() | df["params_active"].isna())):
             issues.append(SchemaIssue("releases.csv", _line(i), "train_tokens", row["train_tokens"], "is required (with params_active) when flop_basis is 6ND"))
         expected = FLOP_PER_PARAM_TOKEN * df["params_active"] * df["train_tokens"]

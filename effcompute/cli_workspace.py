@@ -14,7 +14,7 @@ from effcompute.models.registry import FITTED_MODELS
 #: Flags of a single release given on the command line, as releases.csv columns.
 RELEASE_FLAGS = (
     "name", "org", "release_date", "params_total", "params_active", "train_tokens", "train_flop", "flop_basis", "hardware",
-    "n_chips", "train_days", "gpu_hours", "mfu", "precision", "context_length", "cost_usd", "cost_basis", "source", "source_url",
+    "n_chips", "train_days", "gpu_hours", "mfu", "precision", "context_length", "cost_usd", "cost_basis", "distilled_from", "distillation_kind", "source", "source_url",
     "source_location", "notes",
 )
 

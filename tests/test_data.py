@@ -31,6 +31,15 @@ def test_bundled_data_is_valid_and_meets_the_issue_counts(ds):
     assert scores.benchmark.nunique() >= 3
 
 
+def test_small_releases_near_the_gpt3_target(ds):
+    """Issue 12 item 6: at least 12 releases under 1e23 FLOP with a developer MMLU 5-shot base score of 32-56, up to 2025-04-29."""
+    r, s = ds["releases"], ds["scores"]
+    mmlu = s[(s.benchmark == "MMLU") & (s.shots == 5) & (s.evaluator == "developer") & (s.checkpoint == "base") & s.score.between(32, 56)]
+    small = r[(r.train_flop < 1e23) & r.name.isin(mmlu.release) & (pd.to_datetime(r.release_date) >= "2023-06-01")]
+    assert len(small) >= 12
+    assert pd.to_datetime(r.release_date).max() <= pd.Timestamp("2025-04-29"), "the bundled data's cut-off"
+
+
 def test_every_row_of_every_table_has_a_source(ds):
     for name in TABLES:
         df = ds[name]
@@ -105,6 +114,31 @@ def test_duplicate_release_name_is_rejected(data_copy):
     pd.concat([df, df.iloc[[0]]]).to_csv(data_copy / "releases.csv", index=False)
     _, issues = validate_data_dir(data_copy)
     assert any("duplicate release name" in i.problem for i in issues)
+
+
+def test_distillation_and_checkpoint_columns(ds):
+    r = ds["releases"].set_index("name")
+    assert (r.distilled_from.isna() == r.distillation_kind.isna()).all()
+    assert r.loc["Gemma-2-9B", "distillation_kind"] == "logit_distillation"
+    assert r.loc["Llama-3.2-1B", "distillation_kind"] == "pruning_and_distillation"
+    assert pd.isna(r.loc["GPT-3 175B", "distilled_from"])
+    assert ds["scores"].checkpoint.notna().all(), "every bundled score states its checkpoint"
+
+
+@pytest.mark.parametrize("column, value, message", [("distillation_kind", "", "must be given exactly when distilled_from is"), ("distilled_from", "", "must be given exactly when distilled_from is")])
+def test_distillation_columns_come_in_pairs(data_copy, column, value, message):
+    df = pd.read_csv(data_copy / "releases.csv", dtype=str, keep_default_na=False)
+    i = df.index[df.name == "Gemma-2-9B"][0]
+    df.loc[i, column] = value
+    df.to_csv(data_copy / "releases.csv", index=False)
+    _, issues = validate_data_dir(data_copy)
+    assert any(message in i.problem for i in issues)
+
+
+def test_a_bad_checkpoint_is_rejected(data_copy):
+    _corrupt(data_copy, "scores", 3, "checkpoint", "instruct")
+    _, issues = validate_data_dir(data_copy)
+    assert any(i.column == "checkpoint" for i in issues)
 
 
 def test_six_nd_rows_obey_the_identity(data_copy):
