@@ -13,10 +13,10 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 
 import pandas as pd
-from effcompute.models.priors import FactorPrior, seed002_priors
-from effcompute.models.registry import MODEL_NAMES as MODELS
 
 from effcompute import dims
+from effcompute.models.priors import FactorPrior, seed002_priors
+from effcompute.models.registry import MODEL_NAMES as MODELS
 
 PRIOR_SETS = ("seed", "weak")
 

@@ -12,11 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+
+from effcompute import dims
 from effcompute.models import equations as eq
 from effcompute.models.evidence import MFU_COEF_PRIORS, prepare_evidence
 from effcompute.models.trend import prepare_trend
-
-from effcompute import dims
 
 
 def _draws(post, name) -> np.ndarray:

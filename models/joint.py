@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pymc as pm
+
 from effcompute.models.base import EffModel, Observed, Quantity
 from effcompute.models.evidence import (
     NO_EVIDENCE_NOTE,

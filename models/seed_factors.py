@@ -14,10 +14,10 @@ import operator
 
 import pymc as pm
 import pytensor.tensor as pt
-from effcompute.models.base import EffModel, Quantity
-from effcompute.models.priors import FactorPrior, seed002_priors
 
 from effcompute import dims
+from effcompute.models.base import EffModel, Quantity
+from effcompute.models.priors import FactorPrior, seed002_priors
 
 #: Name of a factor's random variable before the floor at 1.
 RAW_SUFFIX = "_raw"

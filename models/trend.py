@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
-from effcompute.models import equations as eq
-from effcompute.models.base import EffModel, Observed, Quantity
-from effcompute.models.config import ModelConfig, resolve_as_of
 
 from effcompute import dims
 from effcompute.baseline import GPT3_MMLU_5SHOT, GPT3_TRAINING_DATE, years_since_gpt3
 from effcompute.dates import decimal_year
+from effcompute.models import equations as eq
+from effcompute.models.base import EffModel, Observed, Quantity
+from effcompute.models.config import ModelConfig, resolve_as_of
 
 TREND_EPOCH = 2020.0
 #: Year at which the curves' midpoints are sampled (near the releases' mean date, where midpoint and g

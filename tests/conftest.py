@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from effcompute.data.epoch import reference_dir as epoch_reference_dir
 from effcompute.data.load import bundled_data_dir
 from effcompute.data.schema import TABLES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pymc as pm
 import xarray as xr
+
 from effcompute.inference.sampling.record import complete_record
 from effcompute.inference.sampling.sampler import FitTimings
 

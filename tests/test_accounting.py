@@ -1,10 +1,10 @@
 """The seeds' own arithmetic, recomputed from the identities and the bundled hardware table."""
 
 import pytest
-from effcompute.data.load import load_table
 
 from effcompute import accounting as acc
 from effcompute.baseline import GPT3_MFU
+from effcompute.data.load import load_table
 
 
 @pytest.fixture(scope="module")

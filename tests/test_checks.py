@@ -6,14 +6,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+
+from effcompute import dims
+from effcompute.cli import main
 from effcompute.data.load import load_dataset
 from effcompute.inference.checks import forecast, influence, sbc, sensitivity
 from effcompute.inference.sampling.simulate import observed_data_names
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
-
-from effcompute import dims
-from effcompute.cli import main
 from tests.mock_sampling import mock_fit
 
 

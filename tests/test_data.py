@@ -4,6 +4,8 @@ import csv
 
 import pandas as pd
 import pytest
+
+from effcompute import dims
 from effcompute.data.io import write_csv_atomic
 from effcompute.data.load import (
     load_dataset,
@@ -13,8 +15,6 @@ from effcompute.data.load import (
     validate_data_dir,
 )
 from effcompute.data.schema import TABLES, DataValidationError
-
-from effcompute import dims
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from effcompute.data.epoch import (
     HARDWARE_NAME_MAP,
     RELEASE_ALIASES,

@@ -5,11 +5,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from effcompute.inference.runs import fit_workflow as run_module
-from effcompute.inference.runs.files import load_run, rebuild_model
 from mock_sampling import mock_fit
 
 from effcompute.cli import main
+from effcompute.inference.runs import fit_workflow as run_module
+from effcompute.inference.runs.files import load_run, rebuild_model
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Seed 003's growth tables from its own exponents."""
 
 import pytest
+
 from effcompute.models.growth import (
     compare_with_seed_tables,
     growth_factor,

@@ -3,13 +3,13 @@
 import numpy as np
 import pymc as pm
 import pytest
+
+from effcompute import dims
 from effcompute.data.load import load_dataset
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 from effcompute.models.evidence import COMPUTE_FACTOR, prepare_evidence
 from effcompute.models.trend import prepare_trend
-
-from effcompute import dims
 
 
 @pytest.fixture(scope="module")

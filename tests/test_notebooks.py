@@ -6,8 +6,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from effcompute.inference.sampling.sampler import QUICK_ENV
 from nbclient import NotebookClient
+
+from effcompute.inference.sampling.sampler import QUICK_ENV
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
+
+from effcompute import dims
 from effcompute.inference import plots
 from effcompute.inference.plots.style import figure_png, times_formatter
 from effcompute.inference.sampling import sampler as fit_module
-
-from effcompute import dims
 
 
 @pytest.mark.parametrize("value,text", [(1.0, "1x"), (30.0, "30x"), (1000.0, "1,000x"), (2.5, "2.5x"), (0.3, "0.3x"), (1e6, "1e6x")])

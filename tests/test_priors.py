@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pymc as pm
 import pytest
+from scipy import stats
+
 from effcompute.models.priors import (
     FactorPrior,
     priors_from_json,
@@ -12,7 +14,6 @@ from effcompute.models.priors import (
     seed002_priors,
     truncated_normal,
 )
-from scipy import stats
 
 
 @pytest.mark.parametrize("reading", ["intervals", "table"])

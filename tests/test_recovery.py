@@ -3,6 +3,7 @@
 import numpy as np
 import pymc as pm
 import pytest
+
 from effcompute.data.load import load_dataset
 from effcompute.inference.sampling.sampler import sample_model
 from effcompute.inference.sampling.simulate import (

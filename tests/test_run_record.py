@@ -8,6 +8,9 @@ import re
 import arviz as az
 import numpy as np
 import pytest
+from mock_sampling import mock_fit
+
+from effcompute import dims
 from effcompute.data.load import load_dataset
 from effcompute.inference.runs import fit_workflow as run_module
 from effcompute.inference.runs.files import load_run
@@ -15,9 +18,6 @@ from effcompute.inference.sampling.record import PRIOR_DRAWS, run_quantities
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 from effcompute.models.registry import MODEL_NAMES, model_class
-from mock_sampling import mock_fit
-
-from effcompute import dims
 
 DIM_N = re.compile(r"_dim_[0-9]+$")
 

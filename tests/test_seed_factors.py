@@ -5,6 +5,8 @@ import datetime as dt
 import numpy as np
 import pymc as pm
 import pytest
+
+from effcompute import dims
 from effcompute.inference.sampling.prior_draws import vectorized_prior_draws
 from effcompute.inference.summary.seed_mc import (
     epoch_interactive_comparison,
@@ -12,8 +14,6 @@ from effcompute.inference.summary.seed_mc import (
     seed_reported,
 )
 from effcompute.models.seed_factors import MULTIPLIER, build_seed_factors_model
-
-from effcompute import dims
 
 
 def test_model_has_named_coords_and_the_three_reductions():

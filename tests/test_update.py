@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pymc as pm
 import pytest
+
+from effcompute import dims
 from effcompute.data.load import Dataset, load_dataset
 from effcompute.inference.sampling.sampler import sample_model
 from effcompute.inference.summary.headline import headline_table
@@ -18,8 +20,6 @@ from effcompute.inference.updating.carry import (
 from effcompute.inference.updating.refit import compare_with_exact
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
-
-from effcompute import dims
 
 HELD_BACK = ("Qwen3-235B-A22B", "Llama-4-Maverick", "Gemma-3-27B")
 

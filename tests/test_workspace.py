@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+
+from effcompute.cli import main
 from effcompute.data.additions import AdditionError, read_additions
 from effcompute.data.load import (
     bundled_data_dir,
@@ -21,8 +23,6 @@ from effcompute.data.load import (
 )
 from effcompute.data.schema import TABLES
 from effcompute.data.workspace import CRASH_ENV, PAUSE_ENV, Workspace, WorkspaceError
-
-from effcompute.cli import main
 
 #: Real releases held back from the workspace so that tests can add them (figures from the bundled, cited data).
 HELD_BACK = ("Qwen3-235B-A22B", "Llama-4-Maverick")
@@ -274,8 +274,9 @@ def test_open_rejects_a_plain_folder(tmp_path):
 
 def test_add_release_refits_and_reports_what_moved(workspace, tmp_path, capsys, monkeypatch):
     """The whole CLI round trip with mocked sampling: init -> add-release -> what moved -> undo."""
-    from effcompute.inference.runs import fit_workflow as run_module
     from mock_sampling import mock_fit
+
+    from effcompute.inference.runs import fit_workflow as run_module
 
     monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, draws=100, chains=2, seed=kw.get("seed", 1)))
     doc = {"releases": [release()], "scores": _rows("scores", [NAME])}

@@ -25,10 +25,10 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from effcompute.models.forecasting import predict_mfu_and_costs, predict_scores
-from effcompute.models.trend import prepare_trend
 
 from effcompute import dims
+from effcompute.models.forecasting import predict_mfu_and_costs, predict_scores
+from effcompute.models.trend import prepare_trend
 
 MASSES = (0.5, 0.8, 0.95)
 

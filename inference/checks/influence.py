@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from effcompute import dims
 from effcompute.inference.checks.sensitivity import add_log_prior_and_likelihood
 from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.models.evidence import FP8_PAIR
-
-from effcompute import dims
 
 #: Likelihood term, its observation dim, the table its rows come from, the table's id column, the grouping column.
 SOURCE_GROUPS = (

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 import pymc as pm
-from effcompute.inference.sampling.simulate import observed_data_names
 
 from effcompute import dims
+from effcompute.inference.sampling.simulate import observed_data_names
 
 #: Free variables whose values are a transform of a derived one already ranked (``log_gain`` is ranked instead).
 REPLACED_BY_LOG_GAIN = tuple(f"log_{f}" for f in dims.COMPUTE_FACTORS) + tuple(f"log_{f}_gain" for f in dims.COMPUTE_FACTORS)

@@ -30,6 +30,7 @@ belief, and are left at power 1.
 from __future__ import annotations
 
 import numpy as np
+
 from effcompute.inference.summary.headline import format_number
 
 THRESHOLD = 0.05

@@ -11,6 +11,7 @@ import warnings
 import arviz as az
 import numpy as np
 import pandas as pd
+
 from effcompute.inference.plots.style import (
     COLORS,
     as_figure,

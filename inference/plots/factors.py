@@ -8,6 +8,8 @@ returns a matplotlib Figure; multipliers are on log axes.
 from __future__ import annotations
 
 import numpy as np
+
+from effcompute import dims
 from effcompute.inference.plots.style import (
     COLORS,
     LABELS,
@@ -16,8 +18,6 @@ from effcompute.inference.plots.style import (
     log_multiplier_axis,
     subplots,
 )
-
-from effcompute import dims
 
 BOTTOM_UP = dims.COMPUTE_REDUCTION
 TOP_DOWN = "compute_reduction_topdown"

@@ -9,17 +9,17 @@ model's: score = floor + (ceiling - floor) x sigmoid(slope x (log10 FLOP + g x (
 from __future__ import annotations
 
 import numpy as np
-from effcompute.inference.plots.style import COLORS, pyplot, subplots
-from effcompute.models.trend import GPT3_SERIES, TREND_EPOCH
 
 from effcompute import dims
 from effcompute.baseline import GPT3_MMLU_5SHOT, GPT3_TRAIN_FLOP, GPT3_TRAINING_DATE
 from effcompute.dates import decimal_year
+from effcompute.inference.plots.style import COLORS, pyplot, subplots
 from effcompute.literature import (  # noqa: F401
     HO_ET_AL_2024_ABSTRACTS,
     HO_ET_AL_2024_CITATION,
     HO_ET_AL_2024_HALVING_MONTHS,
 )
+from effcompute.models.trend import GPT3_SERIES, TREND_EPOCH
 
 #: Posterior draws used to draw curves and bands (thinned evenly).
 CURVE_DRAWS = 400

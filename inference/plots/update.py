@@ -7,6 +7,7 @@ Both take the dictionaries of :func:`effcompute.inference.updating.refit.refit_a
 from __future__ import annotations
 
 import numpy as np
+
 from effcompute.inference.plots.style import COLORS, log_multiplier_axis, subplots
 
 #: Multipliers shown by :func:`plot_what_moved` when present, top to bottom.

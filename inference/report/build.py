@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from effcompute.baseline import years_since_gpt3
 from effcompute.inference.plots.trend import halving_time_draws
 from effcompute.inference.report.blocks import Report, Section, Table
 from effcompute.inference.report.sections import (
@@ -27,8 +29,6 @@ from effcompute.inference.summary.seed_mc import (
     epoch_interactive_comparison,
     seed_reported,
 )
-
-from effcompute.baseline import years_since_gpt3
 from effcompute.literature import (
     HO_ET_AL_2024_ABSTRACTS,
     HO_ET_AL_2024_CITATION,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from effcompute import dims
 from effcompute.inference.plots import diagnostics as diag
 from effcompute.inference.plots import factors, trend
 from effcompute.inference.plots.style import figure_png
 from effcompute.inference.report.blocks import Figure, Section, Table
 from effcompute.inference.sampling.gate import MAX_RHAT, MIN_BFMI, MIN_ESS, PARETO_K_MAX
 from effcompute.inference.summary.seed_mc import seed_reported
-
-from effcompute import dims
 from effcompute.literature import HO_ET_AL_2024_CITATION
 
 #: Influential observations listed under the Pareto k figure.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 import pymc as pm
+
 from effcompute.models.base import quantities_from_roles
 
 #: Prior draws stored with every run (smooth prior histograms and stable prior summaries).

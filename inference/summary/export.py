@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+
 from effcompute.inference.summary.headline import INTERVAL_KIND, comparisons
 
 FORMATS = ("csv", "json", "md")

@@ -7,13 +7,13 @@ are the 10th/90th percentiles, ``lo95``/``hi95`` the 2.5th/97.5th.
 from __future__ import annotations
 
 import numpy as np
+
 from effcompute.inference.summary.seed_mc import (
     epoch_interactive_comparison,
     seed_reported,
 )
-from effcompute.models.base import Quantity
-
 from effcompute.literature import HO_ET_AL_2024_HALVING_MONTHS
+from effcompute.models.base import Quantity
 
 INTERVAL_KIND = "equal-tailed (quantile)"
 

@@ -6,13 +6,13 @@ import datetime as dt
 import math
 
 import numpy as np
+
+from effcompute import dims
+from effcompute.baseline import years_since_gpt3
 from effcompute.inference.sampling.prior_draws import vectorized_prior_draws
 from effcompute.inference.summary.multipliers import summarize_multiplier
 from effcompute.models.priors import load_seed002_statements, seed002_priors
 from effcompute.models.seed_factors import MULTIPLIER, build_seed_factors_model
-
-from effcompute import dims
-from effcompute.baseline import years_since_gpt3
 
 
 def default_as_of() -> dt.date:

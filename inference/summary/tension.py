@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from effcompute.inference.summary.headline import quantity_draws, summarize_draws
 
 from effcompute import dims
+from effcompute.inference.summary.headline import quantity_draws, summarize_draws
 
 LOG_RATIO = "log ratio"
 

@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 import pymc as pm
 import xarray as xr
+
+from effcompute import dims
 from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.inference.sampling.sampler import quiet_pymc_logs
 from effcompute.inference.summary.headline import headline_draws
-
-from effcompute import dims
 
 #: A new observation outside this predictive percentile range is called out as a surprise.
 SURPRISE_RANGE = (2.5, 97.5)

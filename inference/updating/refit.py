@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from effcompute.data.load import load_dataset
 from effcompute.inference.runs.files import load_run
 from effcompute.inference.runs.fit_workflow import run_fit
