@@ -31,6 +31,28 @@ import pymc as pm
 from effcompute.baseline import years_since_gpt3
 
 
+class Role:
+    """What a headline quantity answers. Reports, figures and exports pick quantities by role, never by variable name."""
+
+    HARDWARE = "hardware reduction"
+    HARDWARE_RATE = "hardware reduction per year"
+    COMPUTE = "compute reduction, bottom-up"
+    COMPUTE_RATE = "compute reduction per year, bottom-up"
+    ALGORITHMIC = "algorithmic reduction"
+    ALGORITHMIC_RATE = "algorithmic reduction per year"
+    COMPUTE_TOPDOWN = "compute reduction, top-down"
+    COMPUTE_TOPDOWN_RATE = "compute reduction per year, top-down"
+    RATE_TOPDOWN = "orders of magnitude per year, top-down"
+    HALVING_TOPDOWN = "halving time, top-down"
+    HALVING_BOTTOM_UP = "halving time, bottom-up"
+    HARDWARE_EFFICIENCY = "hardware-efficiency gain"
+    MFU_TODAY = "MFU today"
+    FORMAT_GAIN = "number-format gain"
+    FACTOR = "factor multiplier"
+    FLOP_TO_MATCH = "FLOP to match GPT-3's MMLU"
+    TENSION = "tension"
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A headline quantity.
@@ -51,6 +73,8 @@ class Quantity:
         ``{dim: position}`` of the element summarised (e.g. the last date).
     tail_threshold : float, optional
         Also report P(quantity > threshold).
+    role : str, optional
+        What it answers (a :class:`Role`); None for an alias of another quantity.
     """
 
     variable: str
@@ -60,6 +84,7 @@ class Quantity:
     key: str | None = None
     select: dict | None = None
     tail_threshold: float | None = None
+    role: str | None = None
 
     @property
     def headline_key(self) -> str:
@@ -70,10 +95,13 @@ class Quantity:
 class Observed:
     """One likelihood term: the observed variable, its dim, the table its rows came from and a label per row.
 
-    ``sources`` names, per row, the study or document it came from (leave-one-source-out);
-    ``coords`` are extra coordinates along ``dim`` stored in the run (e.g. release and series of a score);
+    ``sources`` names, per row, the study or document it came from (leave-one-source-out; stored as the
+    coordinate ``<dim>_source``); ``releases`` the release each row belongs to (empty when rows are not releases');
+    ``coords`` are extra coordinates along ``dim`` stored in the run (e.g. release and series of a score; names
+    unique across the model's terms);
     ``pointwise`` is False for terms whose rows are not exchangeable data points (a count, a price list), left
-    out of per-observation LOO figures.
+    out of per-observation LOO figures; ``kind`` names the data for people ("matched pairs", "MFU");
+    ``natural`` is how an observed value reads on its natural scale (``exp``, ``expit`` or None).
     """
 
     variable: str
@@ -81,8 +109,11 @@ class Observed:
     table: str
     labels: tuple
     sources: tuple = ()
+    releases: tuple = ()
     coords: dict = field(default_factory=dict)
     pointwise: bool = True
+    kind: str = ""
+    natural: str | None = None
 
 
 class EffModel:
@@ -102,6 +133,8 @@ class EffModel:
     pseudo_observations: ClassVar[tuple[str, ...]] = ()
     #: Derived quantities ranked in SBC beside the free parameters.
     calibrated_derived: ClassVar[tuple[str, ...]] = ()
+    #: Free variables SBC does not rank because a derived one it ranks is a transform of them.
+    calibration_replaces: ClassVar[tuple[str, ...]] = ()
     #: Variables shown first in trace and rank plots (one per distinct quantity).
     key_variables: ClassVar[tuple[str, ...]] = ()
 
@@ -184,7 +217,8 @@ class EffModel:
             "headline": [asdict(q) for q in self.headline_quantities()],
             "nuisance": list(self.nuisance),
             "pseudo_observations": list(self.pseudo_observations),
-            "observed": {o.variable: {"dim": o.dim, "table": o.table, "pointwise": o.pointwise} for o in self.observations()},
+            "observed": {o.variable: {"dim": o.dim, "table": o.table, "pointwise": o.pointwise, "kind": o.kind, "natural": o.natural}
+                         for o in self.observations()},
             "key_variables": list(self.key_variables) or self.gated_variables(),
         }
 

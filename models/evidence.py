@@ -24,7 +24,7 @@ from effcompute import dims
 from effcompute.baseline import GPT3_MFU
 from effcompute.dates import decimal_year
 from effcompute.models import equations as eq
-from effcompute.models.base import EffModel, Observed, Quantity
+from effcompute.models.base import EffModel, Observed, Quantity, Role
 from effcompute.models.config import ModelConfig
 from effcompute.models.evidence_data import (  # noqa: F401  (the evidence model's data, re-exported)
     COMPUTE_FACTOR,
@@ -48,6 +48,9 @@ MFU_COEF_PRIORS = {
     "moe": (0.0, 0.5, None),
     "per_decade_params": (0.0, 0.5, None),
 }
+HALVING_BOTTOM_UP = "halving_time_months_bottom_up"
+#: The factors' free log-gains: SBC ranks their stacked ``log_gain`` instead (the same values).
+CALIBRATION_REPLACES = tuple(f"log_{f}" for f in dims.COMPUTE_FACTORS) + tuple(f"log_{f}_gain" for f in dims.COMPUTE_FACTORS)
 NUISANCE = ("study_z", "cost_mfu_z", "cost_price_z", "unknown_scale_delta")
 
 
@@ -138,6 +141,7 @@ def add_reductions(log_gain, hardware_efficiency, years: float):
     for name, value in [(dims.ALGORITHMIC_REDUCTION, log_alg), (dims.COMPUTE_REDUCTION, log_compute), (dims.HARDWARE_REDUCTION, log_hw)]:
         pm.Deterministic(name, pt.exp(value))
         pm.Deterministic(name + "_per_year", pt.exp(value / years))
+    pm.Deterministic(HALVING_BOTTOM_UP, eq.halving_time_months(log_compute / np.log(10.0) / years))
     return log_compute
 
 
@@ -151,40 +155,47 @@ def add_evidence_blocks(data: EvidenceData, config: ModelConfig, years: float):
 
 
 def evidence_quantities() -> list[Quantity]:
-    """Headline quantities of the bottom-up blocks: the reductions, hardware efficiency and every factor."""
+    """Headline quantities of the bottom-up blocks: the reductions, hardware efficiency, the bottom-up halving time."""
     reductions = (
-        (dims.HARDWARE_REDUCTION, "Hardware reduction since GPT-3 (GPU-hours, fp16-equivalent)"),
-        (dims.COMPUTE_REDUCTION, "Compute reduction since GPT-3 (training FLOP), bottom-up"),
-        (dims.ALGORITHMIC_REDUCTION, "Algorithmic reduction since GPT-3, bottom-up"),
+        (dims.HARDWARE_REDUCTION, "Hardware reduction since GPT-3 (GPU-hours, fp16-equivalent)", Role.HARDWARE, Role.HARDWARE_RATE),
+        (dims.COMPUTE_REDUCTION, "Compute reduction since GPT-3 (training FLOP), bottom-up", Role.COMPUTE, Role.COMPUTE_RATE),
+        (dims.ALGORITHMIC_REDUCTION, "Algorithmic reduction since GPT-3, bottom-up", Role.ALGORITHMIC, Role.ALGORITHMIC_RATE),
     )
-    out = [Quantity(name, label, "x", log_scale=True, tail_threshold=1000.0) for name, label in reductions]
-    out += [Quantity(name + "_per_year", label.replace(" since GPT-3", "") + " per year", "x/year", log_scale=True) for name, label in reductions]
+    out = [Quantity(name, label, "x", log_scale=True, tail_threshold=1000.0, role=role) for name, label, role, _ in reductions]
+    out += [Quantity(name + "_per_year", label.replace(" since GPT-3", "") + " per year", "x/year", log_scale=True, role=rate)
+            for name, label, _, rate in reductions]
     out += [
-        Quantity("hardware_efficiency", "Hardware-efficiency gain (MFU and number format)", "x", log_scale=True),
-        Quantity("mfu_today", "MFU of a GPT-3-sized dense run on today's hardware", "fraction"),
-        Quantity("format_gain", "Number-format gain (fp8 share x fp8 speedup)", "x", log_scale=True),
+        Quantity("hardware_efficiency", "Hardware-efficiency gain (MFU and number format)", "x", log_scale=True, role=Role.HARDWARE_EFFICIENCY),
+        Quantity("mfu_today", "MFU of a GPT-3-sized dense run on today's hardware", "fraction", role=Role.MFU_TODAY),
+        Quantity("format_gain", "Number-format gain (fp8 share x fp8 speedup)", "x", log_scale=True, role=Role.FORMAT_GAIN),
+        Quantity(HALVING_BOTTOM_UP, "Compute halving time, bottom-up", "months", role=Role.HALVING_BOTTOM_UP),
     ]
     return out
 
 
 def factor_quantities() -> list[Quantity]:
     """One headline quantity per factor multiplier (after every scalar)."""
-    return [Quantity("multiplier", f"{f} multiplier", "x", log_scale=True, key=f"{f}_multiplier", select={dims.FACTOR: f}) for f in dims.FACTORS]
+    return [Quantity("multiplier", f"{f} multiplier", "x", log_scale=True, key=f"{f}_multiplier", select={dims.FACTOR: f}, role=Role.FACTOR)
+            for f in dims.FACTORS]
 
 
 def evidence_observations(data: EvidenceData) -> list[Observed]:
-    """Every bottom-up likelihood term with its rows' labels and sources."""
-    c, src = data.coords, data.sources
+    """Every bottom-up likelihood term with its rows' labels, sources and releases."""
+    c, src, rel = data.coords, data.sources, data.row_release
     terms = [
-        ("pair_log_multiplier", dims.PAIR, "matched_pairs", "pair"),
-        ("fp8_log_speedup", FP8_PAIR, "matched_pairs", "fp8_pair"),
-        ("mfu_logit", dims.MFU_RUN, "mfu", "mfu"),
-        ("stated_log_price", STATED_PRICE, "costs", "stated_price"),
-        ("log_cost", dims.COST, "costs", "cost"),
+        ("pair_log_multiplier", dims.PAIR, "matched_pairs", "pair", "matched pairs", "exp"),
+        ("fp8_log_speedup", FP8_PAIR, "matched_pairs", "fp8_pair", "fp8 pairs", "exp"),
+        ("mfu_logit", dims.MFU_RUN, "mfu", "mfu", "MFU", "expit"),
+        ("stated_log_price", STATED_PRICE, "costs", "stated_price", "stated prices", "exp"),
+        ("log_cost", dims.COST, "costs", "cost", "costs", "exp"),
     ]
-    out = [Observed(var, dim, table, tuple(c[dim]), sources=src[key], pointwise=dim != STATED_PRICE) for var, dim, table, key in terms if len(c[dim])]
+    out = [
+        Observed(var, dim, table, tuple(c[dim]), sources=src[key], pointwise=dim != STATED_PRICE, kind=kind, natural=natural,
+                 releases=tuple(rel.get(key, ())), coords={f"{dim}_release": rel[key]} if key in rel else {})
+        for var, dim, table, key, kind, natural in terms if len(c[dim])
+    ]
     if data.fp8_share["n"]:
-        out.append(Observed("fp8_releases", FP8_WINDOW, "releases", tuple(c[FP8_WINDOW]), pointwise=False))
+        out.append(Observed("fp8_releases", FP8_WINDOW, "releases", tuple(c[FP8_WINDOW]), pointwise=False, kind="fp8 releases"))
     return out
 
 
@@ -201,7 +212,8 @@ class EvidenceModel(EffModel):
     name = "evidence"
     description = "the efficiency factors, bottom-up"
     nuisance = NUISANCE
-    calibrated_derived = (dims.COMPUTE_REDUCTION, dims.HARDWARE_REDUCTION, "hardware_efficiency")
+    calibrated_derived = ("log_gain", dims.COMPUTE_REDUCTION, dims.HARDWARE_REDUCTION, "hardware_efficiency")
+    calibration_replaces = CALIBRATION_REPLACES
     key_variables = ("multiplier", dims.HARDWARE_REDUCTION, dims.COMPUTE_REDUCTION, "hardware_efficiency")
 
     def prepare(self, dataset) -> EvidenceData:

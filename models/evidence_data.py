@@ -39,6 +39,7 @@ class EvidenceData:
     as_of: dt.date
     excluded: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)
+    row_release: dict = field(default_factory=dict)
 
 
 def _scale_delta(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -117,10 +118,10 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         STATED_PRICE: list(stated.cost_id),
         FP8_WINDOW: [f"releases {(pd.Timestamp(as_of) - pd.Timedelta(days=365.25 * config.fp8_window_years)).date()} to {as_of}"],
     }
-    sources = dict(
-        pair=tuple(factor_pairs.study), fp8_pair=tuple(fp8.study), mfu=tuple(mfu.source),
-        cost=tuple(costs.set_index("cost_id").source.reindex(coords[dims.COST]).fillna("")), stated_price=tuple(stated.source),
-    )
+    by_cost = costs.set_index("cost_id").reindex(coords[dims.COST])
+    # leave-one-source-out groups pairs by study and costs by document; each MFU row is its own source
+    sources = dict(pair=tuple(factor_pairs.study), fp8_pair=tuple(fp8.study), mfu=(), cost=tuple(by_cost.source.fillna("")), stated_price=())
+    row_release = dict(mfu=[r if isinstance(r, str) else "" for r in mfu.release], cost=[r if isinstance(r, str) else "" for r in by_cost.release])
     return EvidenceData(
         coords=coords,
         pairs=dict(
@@ -149,4 +150,5 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         as_of=as_of,
         excluded=excluded,
         sources=sources,
+        row_release=row_release,
     )

@@ -31,7 +31,7 @@ def predict_scores(post, train_series: list[str], later, config, rng) -> pd.Data
     g, slope, mid = _draws(post, "g_oom_per_year"), _draws(post, "slope"), _draws(post, "midpoint")
     floor, ceil, sd = _draws(post, "floor"), _draws(post, "ceiling"), _draws(post, "score_sd")
     rows = []
-    for i, score in enumerate(test.obs["score"]):
+    for i, score in enumerate(test.obs["value"]):
         series = test.coords[dims.SERIES][test.obs["series"][i]]
         if series not in train_series:
             continue
@@ -40,7 +40,7 @@ def predict_scores(post, train_series: list[str], later, config, rng) -> pd.Data
         flop = r.log10_flop + r.flop_sd * rng.standard_normal(len(g))
         mu = eq.score_curve(eq.effective_log10_flop(flop, g, r.t), floor[:, j], ceil[:, j], slope[:, j], mid[:, j])
         noise = np.sqrt(sd[:, j] ** 2 + config.score_evaluator_sd**2 * test.obs["third_party"][i])
-        rows.append({"kind": "score", "what": test.coords[dims.SCORE_OBS][i], "series": series,
+        rows.append({"kind": "scores", "what": test.coords[dims.SCORE_OBS][i], "series": series,
                      "log10_flop": r.log10_flop, "observed": score, "draws": mu + noise * rng.standard_normal(len(g))})
     return pd.DataFrame(rows)
 
@@ -74,6 +74,6 @@ def predict_mfu_and_costs(post, train_generations: list[str], later, config, rng
         log_mfu = -np.log1p(np.exp(-(eta + mfu_sd * rng.standard_normal(len(eta)))))
         log_price = np.log(c["price"][i]) if np.isfinite(c["price"][i]) else mu_p + sd_p * rng.standard_normal(len(eta))
         mu = eq.log_cloud_cost(c["log_flop"][i], c["log_peak"][i], log_mfu, log_price)
-        rows.append({"kind": "cost", "what": cost_id, "observed": np.exp(c["log_cost"][i]),
+        rows.append({"kind": "costs", "what": cost_id, "observed": np.exp(c["log_cost"][i]),
                      "draws": np.exp(mu + config.cost_log_sd * rng.standard_normal(len(eta)))})
     return pd.DataFrame(rows)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import pymc as pm
 
-from effcompute.models.base import EffModel, Observed, Quantity
+from effcompute.models.base import EffModel, Observed, Quantity, Role
 from effcompute.models.evidence import (
     NO_EVIDENCE_NOTE,
+    EvidenceModel,
     EvidenceData,
     add_evidence_blocks,
     evidence_observations,
@@ -29,6 +30,7 @@ from effcompute.models.evidence import NUISANCE as EVIDENCE_NUISANCE
 from effcompute.models.trend import NUISANCE as TREND_NUISANCE
 from effcompute.models.trend import (
     TrendData,
+    TrendModel,
     add_trend_block,
     prepare_trend,
     trend_observations,
@@ -62,8 +64,9 @@ class JointModel(EffModel):
     description = "bottom-up factors and the top-down trend together"
     nuisance = EVIDENCE_NUISANCE + TREND_NUISANCE
     pseudo_observations = (LINK,)
-    calibrated_derived = ("compute_reduction", "hardware_reduction", "hardware_efficiency", TENSION)
-    key_variables = ("multiplier", "hardware_reduction", "compute_reduction", "compute_reduction_topdown", "g_oom_per_year", TENSION, "hardware_efficiency")
+    calibrated_derived = EvidenceModel.calibrated_derived + (TENSION,)
+    calibration_replaces = EvidenceModel.calibration_replaces
+    key_variables = EvidenceModel.key_variables[:3] + TrendModel.key_variables + (TENSION,)
 
     def prepare(self, dataset) -> JointData:
         return JointData(prepare_evidence(dataset, self.config), prepare_trend(dataset, self.config))
@@ -80,7 +83,7 @@ class JointModel(EffModel):
         pm.Normal(LINK, mu=tension, sigma=self.config.link_sd, observed=pm.Data("link_y", 0.0))
 
     def headline_quantities(self) -> list[Quantity]:
-        tension = Quantity(TENSION, "log(R_compute top-down / bottom-up)", "log ratio")
+        tension = Quantity(TENSION, "log(R_compute top-down / bottom-up)", "log ratio", role=Role.TENSION)
         return evidence_quantities() + trend_quantities(self.data.trend) + [tension] + factor_quantities()
 
     def observations(self) -> list[Observed]:

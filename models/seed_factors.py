@@ -16,7 +16,7 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from effcompute import dims
-from effcompute.models.base import EffModel, Quantity
+from effcompute.models.base import EffModel, Quantity, Role
 from effcompute.models.priors import FactorPrior, seed002_priors
 
 #: Name of a factor's random variable before the floor at 1.
@@ -75,5 +75,7 @@ class SeedFactorsModel(EffModel):
         add_seed_factors(seed002_priors(self.config.reading))
 
     def headline_quantities(self) -> list[Quantity]:
-        out = [Quantity(name, name.replace("_", " "), "x", log_scale=True, tail_threshold=1000.0) for name in reversed(dims.REDUCTIONS)]
-        return out + [Quantity(MULTIPLIER, f"{f} multiplier", "x", log_scale=True, key=f"{f}_multiplier", select={dims.FACTOR: f}) for f in dims.FACTORS]
+        roles = {dims.HARDWARE_REDUCTION: Role.HARDWARE, dims.COMPUTE_REDUCTION: Role.COMPUTE, dims.ALGORITHMIC_REDUCTION: Role.ALGORITHMIC}
+        out = [Quantity(name, name.replace("_", " "), "x", log_scale=True, tail_threshold=1000.0, role=roles[name]) for name in reversed(dims.REDUCTIONS)]
+        return out + [Quantity(MULTIPLIER, f"{f} multiplier", "x", log_scale=True, key=f"{f}_multiplier", select={dims.FACTOR: f}, role=Role.FACTOR)
+                      for f in dims.FACTORS]

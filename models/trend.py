@@ -25,7 +25,7 @@ from effcompute import dims
 from effcompute.baseline import GPT3_MMLU_5SHOT, GPT3_TRAINING_DATE, years_since_gpt3
 from effcompute.dates import decimal_year
 from effcompute.models import equations as eq
-from effcompute.models.base import EffModel, Observed, Quantity
+from effcompute.models.base import EffModel, Observed, Quantity, Role
 from effcompute.models.config import ModelConfig, resolve_as_of
 
 TREND_EPOCH = 2020.0
@@ -35,6 +35,7 @@ MIDPOINT_SAMPLING_YEAR = 2023.5
 #: Chance accuracy (percent) of each benchmark: the prior centre of its floor.
 CHANCE = {"MMLU": 25.0, "HellaSwag": 25.0, "ARC-Challenge": 25.0, "WinoGrande": 50.0, "GSM8K": 0.0, "TriviaQA": 0.0, "PIQA": 50.0}
 GPT3_SERIES = "MMLU@5"
+FLOP_TO_MATCH = "log10_flop_to_match_gpt3_mmlu"
 #: Per-release latent offsets (non-centred measurement error of log10 FLOP).
 NUISANCE = ("flop_error_z",)
 
@@ -88,7 +89,7 @@ def prepare_trend(dataset, config: ModelConfig) -> TrendData:
             index=names,
         ),
         obs=dict(
-            score=scores.score.to_numpy(float),
+            value=scores.score.to_numpy(float),
             release=np.array([names.index(n) for n in scores.release], dtype=int),
             series=np.array([keep.index(s) for s in scores.series], dtype=int),
             third_party=(scores.evaluator == "third_party").to_numpy(float),
@@ -127,29 +128,32 @@ def add_trend_block(data: TrendData, config: ModelConfig):
     effective = eq.effective_log10_flop(true_log10_flop[rel], g, r.t.to_numpy()[rel] - t_centre)
     mu = eq.score_curve(effective, floor[s], ceiling[s], slope[s], midpoint_centred[s])
     sigma = pt.sqrt(fit_sd[s] ** 2 + (config.score_evaluator_sd**2) * o["third_party"])
-    pm.Normal("score", mu, sigma, observed=pm.Data("score_y", o["score"], dims=dims.SCORE_OBS), dims=dims.SCORE_OBS)
+    pm.Normal("score", mu, sigma, observed=pm.Data("score_y", o["value"], dims=dims.SCORE_OBS), dims=dims.SCORE_OBS)
 
     years = years_since_gpt3(data.as_of)
     pm.Deterministic("halving_time_months", eq.halving_time_months(g))
     log_r = pm.Deterministic("log_compute_reduction_topdown", eq.log_reduction_from_rate(g, years))
     pm.Deterministic("compute_reduction_topdown", pt.exp(log_r))
+    pm.Deterministic("compute_reduction_topdown_per_year", pt.exp(log_r / years))
     if GPT3_SERIES in data.coords[dims.SERIES]:
         i = data.coords[dims.SERIES].index(GPT3_SERIES)
         log10_needed = eq.log10_flop_for_score(GPT3_MMLU_5SHOT, floor[i], ceiling[i], slope[i], midpoint[i], g, data.match_years - TREND_EPOCH)
-        pm.Deterministic("log10_flop_to_match_gpt3_mmlu", log10_needed, dims=dims.MATCH_DATE)
+        pm.Deterministic(FLOP_TO_MATCH, log10_needed, dims=dims.MATCH_DATE)
     return log_r
 
 
 def trend_quantities(data: TrendData) -> list[Quantity]:
     """Headline quantities of the trend block."""
     out = [
-        Quantity("g_oom_per_year", "Compute requirement fall, top-down (orders of magnitude per year)", "OOM/year"),
-        Quantity("halving_time_months", "Compute halving time, top-down", "months"),
-        Quantity("compute_reduction_topdown", "Compute reduction since GPT-3, top-down (benchmark trend)", "x", log_scale=True, tail_threshold=1000.0),
+        Quantity("g_oom_per_year", "Compute requirement fall, top-down (orders of magnitude per year)", "OOM/year", role=Role.RATE_TOPDOWN),
+        Quantity("halving_time_months", "Compute halving time, top-down", "months", role=Role.HALVING_TOPDOWN),
+        Quantity("compute_reduction_topdown", "Compute reduction since GPT-3, top-down (benchmark trend)", "x", log_scale=True, tail_threshold=1000.0,
+                 role=Role.COMPUTE_TOPDOWN),
+        Quantity("compute_reduction_topdown_per_year", "Compute reduction per year, top-down", "x/year", log_scale=True, role=Role.COMPUTE_TOPDOWN_RATE),
     ]
     if GPT3_SERIES in data.coords[dims.SERIES]:
-        out.append(Quantity("log10_flop_to_match_gpt3_mmlu", "log10 training FLOP to match GPT-3's MMLU (5-shot) at the as-of date", "log10 FLOP",
-                            select={dims.MATCH_DATE: -1}))
+        out.append(Quantity(FLOP_TO_MATCH, "log10 training FLOP to match GPT-3's MMLU (5-shot) at the as-of date", "log10 FLOP",
+                            select={dims.MATCH_DATE: -1}, role=Role.FLOP_TO_MATCH))
     return out
 
 
@@ -158,8 +162,23 @@ def trend_observations(data: TrendData) -> list[Observed]:
     names, series = data.coords[dims.RELEASE], data.coords[dims.SERIES]
     rel = [names[i] for i in data.obs["release"]]
     ser = [series[i] for i in data.obs["series"]]
-    return [Observed("score", dims.SCORE_OBS, "scores", tuple(data.coords[dims.SCORE_OBS]),
-                     coords={"release": rel, "series": ser})]
+    return [Observed("score", dims.SCORE_OBS, "scores", tuple(data.coords[dims.SCORE_OBS]), releases=tuple(rel), coords={"release": rel, "series": ser},
+                     kind="scores")]
+
+
+def _flat(posterior, name: str) -> np.ndarray:
+    var = posterior[name]
+    rest = [d for d in var.dims if d not in ("chain", "draw")]
+    return var.stack(sample=("chain", "draw")).transpose("sample", *rest).values
+
+
+def score_curve_draws(posterior, series_index: int, log10_flop: np.ndarray, year: float, max_draws: int = 400) -> np.ndarray:
+    """Draws x grid of the modelled score of one series at ``year`` (decimal) over a grid of log10 FLOP (at most ``max_draws`` draws)."""
+    g = _flat(posterior, "g_oom_per_year")
+    step = max(1, len(g) // max_draws)
+    pick = lambda name: _flat(posterior, name)[::step, series_index][:, None]  # noqa: E731
+    effective = eq.effective_log10_flop(log10_flop[None, :], g[::step, None], year - TREND_EPOCH)
+    return eq.score_curve(effective, pick("floor"), pick("ceiling"), pick("slope"), pick("midpoint"))
 
 
 class TrendModel(EffModel):
@@ -183,7 +202,7 @@ class TrendModel(EffModel):
         q = trend_quantities(self.data)
         # the trend model's compute reduction is its top-down one
         return q + [Quantity("compute_reduction_topdown", "Compute reduction since GPT-3 (training FLOP), top-down", "x", log_scale=True,
-                             key="compute_reduction", tail_threshold=1000.0)]
+                             key=dims.COMPUTE_REDUCTION, tail_threshold=1000.0)]
 
     def observations(self) -> list[Observed]:
         return trend_observations(self.data)

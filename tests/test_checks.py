@@ -90,7 +90,7 @@ def test_forecast_split_keeps_post_cutoff_rows_out_of_the_fit(ds):
 
 
 def test_log_linear_baseline_reproduces_a_line():
-    train = pd.DataFrame({"series": ["A"] * 3, "log10_flop": [22.0, 23.0, 24.0], "score": [30.0, 40.0, 50.0]})
+    train = pd.DataFrame({"series": ["A"] * 3, "log10_flop": [22.0, 23.0, 24.0], "value": [30.0, 40.0, 50.0]})
     test = pd.DataFrame({"series": ["A", "B"], "log10_flop": [25.0, 25.0]})
     np.testing.assert_allclose(forecast.log_linear_baseline(train, test), [60.0, np.nan])
 
@@ -113,7 +113,7 @@ def test_forecast_predictions_from_a_mocked_fit(ds):
 
     scores = predict_scores(idata.posterior, prepare_trend(before, config).coords[dims.SERIES], after, config, rng)
     other = predict_mfu_and_costs(idata.posterior, prepare_evidence(before, config).coords[dims.GENERATION], after, config, rng)
-    assert len(scores) > 30 and set(other.kind) == {"mfu", "cost"}
+    assert len(scores) > 30 and set(other.kind) == {"mfu", "costs"}
     assert all(len(d) == 80 and np.isfinite(d).all() for d in pd.concat([scores, other]).draws)
     assert (other[other.kind == "mfu"].draws.map(lambda d: ((d > 0) & (d < 1)).all())).all()
 
@@ -148,7 +148,7 @@ def test_influence_tables_from_a_mocked_fit(models, ds):
     sensitivity.add_log_prior_and_likelihood(idata, m.model)
     k = influence.pointwise_pareto_k(idata)
     assert len(k) == sum(int(np.prod(idata.log_likelihood[v].shape[2:])) for v in idata.log_likelihood.data_vars)
-    loso = influence.leave_one_source_out(idata, ds)
+    loso = influence.leave_one_source_out(idata)
     assert set(loso.table) == {"matched_pairs", "costs"}
     studies = set(ds["matched_pairs"][ds["matched_pairs"].technique != "other"].study)
     assert set(loso[loso.table == "matched_pairs"].source) == studies
@@ -179,7 +179,7 @@ def test_check_sbc_json_interface_on_a_small_run(capsys):
 def test_check_forecast_json_interface(capsys):
     assert main(["check", "forecast", "--cutoff", "2024-01-01", "--draws", "150", "--tune", "200", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["n"] >= 50 and out["by_kind"]["score"]["n"] >= 40
+    assert out["n"] >= 50 and out["by_kind"]["scores"]["n"] >= 40
     for key in ("coverage50", "coverage80", "coverage95", "mae", "mae_baseline"):
         assert np.isfinite(out[key])
     assert out["coverage50"] <= out["coverage80"] <= out["coverage95"]

@@ -99,7 +99,7 @@ def test_approximate_update_is_close_to_the_exact_refit(datasets):
         a, e = approx["headline"][name], exact_h[name]
         width = e["hi80"] - e["lo80"]
         assert abs(a["median"] - e["median"]) < 0.25 * width, (name, a, e)
-    surprise = surprise_of_additions(carried, after_model, after_ds, config, HELD_BACK, seed=14)
+    surprise = surprise_of_additions(carried, build_model(after_ds, config), HELD_BACK, seed=14)
     assert surprise and {s["release"] for s in surprise} <= set(HELD_BACK)
     assert all(0 <= s["percentile"] <= 100 for s in surprise)
     assert np.mean([s["outside95"] for s in surprise]) < 0.5
@@ -109,7 +109,10 @@ def test_update_figures_draw_every_row():
     from effcompute.inference import plots
 
     row = {"before": {"median": 10.0, "lo80": 5.0, "hi80": 20.0}, "after": {"median": 12.0, "lo80": 6.0, "hi80": 24.0}, "ratio": 1.2, "shift": 0.26}
-    fig = plots.plot_what_moved({"rows": {"compute_reduction": row, "moe_multiplier": row, "compute_reduction_topdown": row}})
+    from effcompute.models.base import Role
+
+    roles = {"compute_reduction": Role.COMPUTE, "moe_multiplier": Role.FACTOR, "compute_reduction_topdown": None}  # an alias has no role
+    fig = plots.plot_what_moved({"rows": {"compute_reduction": row, "moe_multiplier": row, "compute_reduction_topdown": row}, "roles": roles})
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["moe", "compute reduction"]
     surprise = [
         {"release": "A", "what": "MMLU@5 score", "observed": 70.0, "predicted": {"median": 60.0, "lo95": 50.0, "hi95": 68.0}, "percentile": 99.0, "outside95": True},

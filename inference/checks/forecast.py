@@ -60,7 +60,7 @@ def log_linear_baseline(train_scores: pd.DataFrame, test: pd.DataFrame) -> np.nd
     for series, rows in test.groupby("series"):
         fit = train_scores[train_scores.series == series]
         if len(fit) >= 2:
-            b, a = np.polyfit(fit.log10_flop, fit.score, 1)
+            b, a = np.polyfit(fit.log10_flop, fit.value, 1)
             out[rows.index] = a + b * rows.log10_flop
     return out
 
@@ -102,11 +102,11 @@ def run_forecast(cutoff, *, data_dir=None, model_name="joint", draws=500, tune=5
     if dims.GENERATION in effmodel.coords():
         parts.append(predict_mfu_and_costs(post, effmodel.coords()[dims.GENERATION], after, config, rng))
     pred = pd.concat(parts, ignore_index=True)
-    scores = pred[pred.kind == "score"].reset_index(drop=True)
+    scores = pred[pred.kind == "scores"].reset_index(drop=True)
     train_scores = pd.DataFrame({
         "series": np.array(train.coords[dims.SERIES])[train.obs["series"]],
         "log10_flop": train.releases.log10_flop.to_numpy()[train.obs["release"]],
-        "score": train.obs["score"],
+        "value": train.obs["value"],
     })
     baseline = log_linear_baseline(train_scores, scores)
     median = np.array([np.median(d) for d in scores.draws])

@@ -15,18 +15,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from effcompute import dims
 from effcompute.inference.checks.sensitivity import add_log_prior_and_likelihood
 from effcompute.inference.sampling.gate import PARETO_K_MAX
-from effcompute.models.evidence import FP8_PAIR
+from effcompute.inference.sampling.record import observed_terms, role_variable, source_coord
+from effcompute.models.base import Role
 
-#: Likelihood term, its observation dim, the table its rows come from, the table's id column, the grouping column.
-SOURCE_GROUPS = (
-    ("pair_log_multiplier", dims.PAIR, "matched_pairs", "pair_id", "study"),
-    ("fp8_log_speedup", FP8_PAIR, "matched_pairs", "pair_id", "study"),
-    ("log_cost", dims.COST, "costs", "cost_id", "source"),
-)
-TARGET = dims.COMPUTE_REDUCTION
+#: The column of each table that says which source (study, document) a row came from, for refits without a source.
+SOURCE_COLUMN = {"matched_pairs": "study", "costs": "source"}
 
 
 def pointwise_pareto_k(idata, labels: dict | None = None) -> pd.DataFrame:
@@ -56,27 +51,28 @@ def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     return float(values[order][np.searchsorted(cum, 0.5 * cum[-1])])
 
 
-def source_groups(idata, dataset) -> dict:
-    """(table, source) -> {likelihood term: [observation labels]} for the rows the run used."""
+def source_groups(idata) -> dict:
+    """(table, source) -> {likelihood term: [observation labels]}, from the ``<dim>_source`` coordinate the run stores per row."""
     groups: dict = {}
-    for term, obs_dim, table, id_col, group_col in SOURCE_GROUPS:
-        if term not in idata.log_likelihood:
+    terms = observed_terms(idata)
+    for term in idata.log_likelihood.data_vars:
+        ll = idata.log_likelihood[term]
+        dim = ll.dims[2] if ll.ndim >= 3 else None
+        if term not in terms or dim is None or source_coord(dim) not in ll.coords:
             continue
-        used = set(map(str, idata.log_likelihood[term][obs_dim].values))
-        frame = dataset[table]
-        for _, row in frame[frame[id_col].astype(str).isin(used)].iterrows():
-            groups.setdefault((table, str(row[group_col])), {}).setdefault(term, []).append(str(row[id_col]))
+        for label, source in zip(ll[dim].values, ll[source_coord(dim)].values):
+            groups.setdefault((terms[term]["table"], str(source)), {}).setdefault(term, []).append(label)
     return groups
 
 
-def leave_one_source_out(idata, dataset) -> pd.DataFrame:
+def leave_one_source_out(idata) -> pd.DataFrame:
     """PSIS estimate of R_compute's median without each source's rows, with its Pareto k."""
     import arviz as az
 
-    target = idata.posterior[TARGET].values.ravel()
+    target = idata.posterior[role_variable(idata, Role.COMPUTE)].values.ravel()
     base = float(np.median(target))
     rows = []
-    for (table, source), terms in source_groups(idata, dataset).items():
+    for (table, source), terms in source_groups(idata).items():
         ll = sum(idata.log_likelihood[t].sel({idata.log_likelihood[t].dims[2]: ids}).sum(idata.log_likelihood[t].dims[2]).values.ravel() for t, ids in terms.items())
         log_w, k = az.psislw(-ll)
         new = weighted_median(target, np.exp(log_w))
@@ -91,11 +87,13 @@ def refit_without(dataset, config, table: str, source: str, *, draws=500, tune=5
     from effcompute.inference.sampling.sampler import sample_model
     from effcompute.models import build_model
 
-    group_col = {t: g for _, _, t, _, g in SOURCE_GROUPS}[table]
+    group_col = SOURCE_COLUMN[table]
     frames = dict(dataset.frames)
     frames[table] = frames[table][frames[table][group_col].astype(str) != source].reset_index(drop=True)
-    idata, _ = sample_model(build_model(Dataset(frames, dataset.data_dir), config).model, draws=draws, tune=tune, chains=chains, seed=seed, quiet=True, progress=False)
-    return float(np.median(idata.posterior[TARGET].values))
+    effmodel = build_model(Dataset(frames, dataset.data_dir), config)
+    idata, _ = sample_model(effmodel.model, draws=draws, tune=tune, chains=chains, seed=seed, quiet=True, progress=False)
+    target = next(q.variable for q in effmodel.headline_quantities() if q.role == Role.COMPUTE)
+    return float(np.median(idata.posterior[target].values))
 
 
 def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) -> dict:
@@ -116,9 +114,10 @@ def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) ->
         "n_k_above_0.7": int((k.pareto_k > PARETO_K_MAX).sum()), "n_k_above_0.5": int((k.pareto_k > 0.5).sum()),
         "top_pareto_k": k.head(top).to_dict(orient="records"),
     }
-    if TARGET in idata.posterior:
-        result["compute_reduction_median"] = float(np.median(idata.posterior[TARGET].values))
-        loso = leave_one_source_out(idata, dataset).to_dict(orient="records")
+    target = role_variable(idata, Role.COMPUTE)
+    if target:
+        result["compute_reduction_median"] = float(np.median(idata.posterior[target].values))
+        loso = leave_one_source_out(idata).to_dict(orient="records")
         for row in loso:
             if refit and not row["reliable"]:
                 row["median_refit"] = refit_without(dataset, config, row["table"], row["source"])

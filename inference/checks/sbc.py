@@ -33,12 +33,8 @@ from pathlib import Path
 import numpy as np
 import pymc as pm
 
-from effcompute import dims
 from effcompute.inference.sampling.simulate import observed_data_names
 
-#: Free variables whose values are a transform of a derived one already ranked (``log_gain`` is ranked instead).
-REPLACED_BY_LOG_GAIN = tuple(f"log_{f}" for f in dims.COMPUTE_FACTORS) + tuple(f"log_{f}_gain" for f in dims.COMPUTE_FACTORS)
-LOG_GAIN = "log_gain"
 LOGLIK = "log_likelihood"
 MASSES = (0.5, 0.8, 0.9)
 FAMILY_PROB = 0.95
@@ -59,8 +55,8 @@ def ranked_quantities(effmodel) -> list[tuple[str, tuple]]:
     """(variable, element index) of every scalar the SBC ranks, in model order: free parameters but the model's
     nuisance offsets, then the derived quantities the model declares for calibration."""
     model = effmodel.model
-    names = [rv.name for rv in model.free_RVs if rv.name not in effmodel.nuisance and rv.name not in REPLACED_BY_LOG_GAIN]
-    names += [LOG_GAIN] if LOG_GAIN in model.named_vars else []
+    skip = set(effmodel.nuisance) | set(effmodel.calibration_replaces)
+    names = [rv.name for rv in model.free_RVs if rv.name not in skip]
     names += [n for n in effmodel.calibrated_derived if n in model.named_vars]
     out = []
     for name in names:

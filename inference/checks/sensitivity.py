@@ -69,6 +69,8 @@ def power_scaling(idata, quantities, nuisance=(), seed: int = 0) -> tuple[dict, 
     probe = idata.copy()
     logged = post[names].map(lambda v: np.log(v) if bool((v > 0).all()) else v)
     probe.posterior = logged.assign(noise_reference=noise)
+    # psens stacks every likelihood term into one array: per-row labels (release, series, source) cannot come along
+    probe.log_likelihood = idata.log_likelihood.reset_coords(drop=True)
     priors = [v for v in idata.log_prior.data_vars if v not in set(nuisance)]
     sens = {
         c: az.psens(probe, component=c, var_names=[*names, "noise_reference"], component_var_names=priors if c == "prior" else None)

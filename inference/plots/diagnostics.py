@@ -11,6 +11,7 @@ import warnings
 import arviz as az
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from effcompute.inference.plots.style import (
     COLORS,
@@ -23,7 +24,8 @@ from effcompute.inference.plots.style import (
 )
 from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.inference.sampling.record import key_variables as run_key_variables
-from effcompute.inference.sampling.record import pointwise_terms, run_quantities
+from effcompute.inference.sampling.record import pointwise_terms, role_variable, run_quantities, term_of_kind
+from effcompute.models.base import Role
 
 #: Variables shown in trace and rank plots (the headline ones, where present), at most this many panels.
 MAX_TRACE_VARS = 6
@@ -89,9 +91,10 @@ def plot_energy(idata):
     return as_figure(az.plot_energy(idata, figsize=(7, 3.5)))
 
 
-def plot_pair(idata, var_names=("log_gain",), coords=None):
-    """Pair plot of the factors' log-gains with divergent transitions marked."""
-    names = [v for v in var_names if v in idata.posterior]
+def plot_pair(idata, var_names=None, coords=None):
+    """Pair plot of the factors' multipliers (default; else the first key variables) with divergent transitions marked."""
+    factors = role_variable(idata, Role.FACTOR)
+    names = [v for v in (var_names or ([factors] if factors else [])) if v in idata.posterior]
     if not names:
         names = key_variables(idata, limit=4)
     has_div = "diverging" in idata.sample_stats and bool(idata.sample_stats["diverging"].any())
@@ -143,20 +146,28 @@ def plot_ppc_intervals(idata, var: str, *, transform=None, xlabel: str, format_a
     return fig
 
 
+def _term(idata, kind: str) -> str:
+    term = term_of_kind(idata, kind)
+    if term is None:
+        raise ValueError(f"the run has no {kind} observations")
+    return term
+
+
 def plot_ppc_matched_pairs(idata):
     """Posterior predictive check of the matched comparisons (compute multiplier, log axis)."""
-    return plot_ppc_intervals(idata, "pair_log_multiplier", transform=np.exp, format_axis=log_multiplier_axis,
+    return plot_ppc_intervals(idata, _term(idata, "matched pairs"), transform=np.exp, format_axis=log_multiplier_axis,
                               xlabel="compute multiplier of the technique (log scale)", title="Matched pairs")
 
 
 def plot_ppc_mfu(idata):
     """Posterior predictive check of the MFU of named runs (percent)."""
-    return plot_ppc_intervals(idata, "mfu_logit", transform=lambda v: 100.0 / (1.0 + np.exp(-v)), xlabel="model FLOP utilization (%)", title="MFU of named runs")
+    return plot_ppc_intervals(idata, _term(idata, "MFU"), transform=lambda v: 100.0 * expit(v), xlabel="model FLOP utilization (%)", title="MFU of named runs")
 
 
 def plot_ppc_costs(idata):
     """Posterior predictive check of the training costs (US dollars, log axis)."""
-    return plot_ppc_intervals(idata, "log_cost", transform=np.exp, format_axis=log_dollar_axis, xlabel="training cost (US dollars, log scale)", title="Training costs")
+    return plot_ppc_intervals(idata, _term(idata, "costs"), transform=np.exp, format_axis=log_dollar_axis, xlabel="training cost (US dollars, log scale)",
+                              title="Training costs")
 
 
 def pointwise_loo(idata, model, labels: dict | None = None) -> pd.DataFrame:

@@ -18,9 +18,16 @@ from effcompute.inference.plots.style import (
     log_multiplier_axis,
     subplots,
 )
+from effcompute.inference.sampling.record import role_variable
+from effcompute.models.base import Role
 
-BOTTOM_UP = dims.COMPUTE_REDUCTION
-TOP_DOWN = "compute_reduction_topdown"
+
+def factor_variable(posterior) -> str:
+    """The variable holding the factor multipliers (dim ``factor``), as the run declares it."""
+    name = role_variable(posterior, Role.FACTOR)
+    if name is None:
+        raise ValueError("the run declares no factor multipliers (a trend run has none)")
+    return name
 
 
 def _draws(group, name, factor=None):
@@ -76,8 +83,9 @@ def plot_factor_contributions(group, factors=dims.FACTORS, total: str = dims.HAR
     fig, (ax, ax_share) = subplots(1, 2, width=10.0, height=0.5 * len(factors) + 1.6, gridspec_kw={"width_ratios": [3, 2]})
     ys = np.arange(len(factors))[::-1]
     medians = []
+    name = factor_variable(group)
     for y, f in zip(ys, factors):
-        x = _draws(group, "multiplier", f)
+        x = _draws(group, name, f)
         interval_bar(ax, y, x, COLORS["posterior"])
         medians.append(float(np.median(np.log(x))))
     ax.set_yticks(ys, [LABELS[f] for f in factors])
@@ -101,10 +109,11 @@ def plot_prior_posterior_forest(prior, posterior, factors=dims.FACTORS, title: s
     """
     fig, ax = subplots(width=8.0, height=0.55 * len(factors) + 1.2)
     ys = np.arange(len(factors))[::-1] * 1.0
+    name = factor_variable(posterior)
     for y, f in zip(ys, factors):
-        if prior is not None and "multiplier" in prior:
-            interval_bar(ax, y + 0.18, _draws(prior, "multiplier", f), COLORS["prior"], label="prior" if y == ys[0] else None, marker="s")
-        interval_bar(ax, y - 0.18, _draws(posterior, "multiplier", f), COLORS["posterior"], label="posterior" if y == ys[0] else None)
+        if prior is not None and name in prior:
+            interval_bar(ax, y + 0.18, _draws(prior, name, f), COLORS["prior"], label="prior" if y == ys[0] else None, marker="s")
+        interval_bar(ax, y - 0.18, _draws(posterior, name, f), COLORS["posterior"], label="posterior" if y == ys[0] else None)
     ax.set_yticks(ys, [LABELS[f] for f in factors])
     ax.axvline(1.0, color="black", linewidth=0.8)
     log_multiplier_axis(ax, "x", "multiplier since GPT-3 (median, 80% and 95% intervals; log scale)")
@@ -121,10 +130,10 @@ def compute_reduction_sources(runs: dict) -> dict:
     out = {}
     for label, idata in runs.items():
         post = idata.posterior
-        if BOTTOM_UP in post:
-            out[f"{label}: bottom-up (factors)"] = _draws(post, BOTTOM_UP)
-        if TOP_DOWN in post:
-            out[f"{label}: top-down (benchmark trend)"] = _draws(post, TOP_DOWN)
+        for role, how in ((Role.COMPUTE, "bottom-up (factors)"), (Role.COMPUTE_TOPDOWN, "top-down (benchmark trend)")):
+            name = role_variable(post, role)
+            if name:
+                out[f"{label}: {how}"] = _draws(post, name)
     return out
 
 
@@ -148,9 +157,12 @@ def plot_tension(idata, title: str = "Tension: top-down over bottom-up R_compute
     """Prior and posterior of the joint model's ratio R_topdown / R_bottomup (log axis; 1x = agreement)."""
     fig, ax = subplots(width=8.0, height=3.4)
     groups = {"posterior": idata.posterior}
-    if "prior" in idata.groups() and "tension_log_ratio" in idata.prior:
+    name = role_variable(idata, Role.TENSION)
+    if name is None:
+        raise ValueError("the run has no tension quantity (only the joint model has one)")
+    if "prior" in idata.groups() and name in idata.prior:
         groups = {"prior": idata.prior, **groups}
-    ratios = {k: np.exp(_draws(g, "tension_log_ratio")) for k, g in groups.items()}
+    ratios = {k: np.exp(_draws(g, name)) for k, g in groups.items()}
     # The prior spans many orders of magnitude; the axis follows the posterior (x/10 on either side), the prior's tails fall outside it.
     lo, hi = np.quantile(ratios["posterior"], [0.001, 0.999])
     lo, hi = min(lo, 1.0) / 10.0, max(hi, 1.0) * 10.0
@@ -174,11 +186,13 @@ def plot_factor_across_runs(runs: dict, factor: str = dims.UNPUBLISHED, prior_fr
     """One factor's multiplier under the prior and each run's posterior (log axis)."""
     rows = {}
     prior_run = runs.get(prior_from) if prior_from else next(iter(runs.values()))
-    if "prior" in prior_run.groups() and "multiplier" in prior_run.prior:
-        rows["prior"] = _draws(prior_run.prior, "multiplier", factor)
+    prior_name = role_variable(prior_run, Role.FACTOR)
+    if prior_name and "prior" in prior_run.groups() and prior_name in prior_run.prior:
+        rows["prior"] = _draws(prior_run.prior, prior_name, factor)
     for label, idata in runs.items():
-        if "multiplier" in idata.posterior:
-            rows[f"{label} posterior"] = _draws(idata.posterior, "multiplier", factor)
+        name = role_variable(idata, Role.FACTOR)
+        if name:
+            rows[f"{label} posterior"] = _draws(idata.posterior, name, factor)
     fig, ax = subplots(width=8.0, height=0.6 * len(rows) + 1.4)
     ys = np.arange(len(rows))[::-1]
     for y, (label, x) in zip(ys, rows.items()):

@@ -12,6 +12,8 @@ import io
 import matplotlib
 import numpy as np
 
+from effcompute import dims
+
 #: Colours that stay distinct in greyscale print and for colour-blind readers (Okabe-Ito).
 COLORS = {
     "prior": "#999999",
@@ -135,13 +137,13 @@ def as_figure(obj):
 
 #: Display names of factors and reductions.
 LABELS = {
-    "transformer_pp": "Transformer++",
-    "moe": "mixture of experts",
-    "unpublished": "unpublished",
-    "chinchilla": "Chinchilla scaling",
-    "data_quality": "data quality",
-    "hardware_efficiency": "hardware efficiency",
-    "hardware_reduction": "hardware reduction",
-    "compute_reduction": "compute reduction",
-    "algorithmic_reduction": "algorithmic reduction",
+    dims.TRANSFORMER_PP: "Transformer++",
+    dims.MOE: "mixture of experts",
+    dims.UNPUBLISHED: "unpublished",
+    dims.CHINCHILLA: "Chinchilla scaling",
+    dims.DATA_QUALITY: "data quality",
+    dims.HARDWARE_EFFICIENCY: "hardware efficiency",
+    dims.HARDWARE_REDUCTION: "hardware reduction",
+    dims.COMPUTE_REDUCTION: "compute reduction",
+    dims.ALGORITHMIC_REDUCTION: "algorithmic reduction",
 }

@@ -3,7 +3,7 @@ and the compute halving time beside Ho et al. 2024.
 
 The functions take the posterior (an xarray group) and the model's own data
 (:func:`effcompute.models.trend.prepare_trend`), so the curves are exactly the
-model's: score = floor + (ceiling - floor) x sigmoid(slope x (log10 FLOP + g x (year - 2020) - midpoint)).
+model's (:func:`effcompute.models.trend.score_curve_draws`, through :mod:`effcompute.models.equations`).
 """
 
 from __future__ import annotations
@@ -14,38 +14,17 @@ from effcompute import dims
 from effcompute.baseline import GPT3_MMLU_5SHOT, GPT3_TRAIN_FLOP, GPT3_TRAINING_DATE
 from effcompute.dates import decimal_year
 from effcompute.inference.plots.style import COLORS, pyplot, subplots
+from effcompute.inference.sampling.record import role_variable
 from effcompute.literature import (  # noqa: F401
     HO_ET_AL_2024_ABSTRACTS,
     HO_ET_AL_2024_CITATION,
     HO_ET_AL_2024_HALVING_MONTHS,
 )
-from effcompute.models.trend import GPT3_SERIES, TREND_EPOCH
+from effcompute.models.base import Role
+from effcompute.models.trend import GPT3_SERIES, TREND_EPOCH, score_curve_draws
 
 #: Posterior draws used to draw curves and bands (thinned evenly).
 CURVE_DRAWS = 400
-
-
-def _thin(values: np.ndarray, n: int = CURVE_DRAWS) -> np.ndarray:
-    step = max(1, len(values) // n)
-    return values[::step]
-
-
-def _flat(posterior, name):
-    """Draws of ``name`` with the chain and draw dims flattened into the first axis."""
-    var = posterior[name]
-    rest = [d for d in var.dims if d not in ("chain", "draw")]
-    return var.stack(sample=("chain", "draw")).transpose("sample", *rest).values
-
-
-def score_curves(posterior, series_index: int, log10_flop: np.ndarray, year: float) -> np.ndarray:
-    """Draws x grid of the modelled score of one series at ``year`` (decimal) over a log10 FLOP grid."""
-    floor = _thin(_flat(posterior, "floor")[:, series_index])[:, None]
-    ceiling = _thin(_flat(posterior, "ceiling")[:, series_index])[:, None]
-    slope = _thin(_flat(posterior, "slope")[:, series_index])[:, None]
-    midpoint = _thin(_flat(posterior, "midpoint")[:, series_index])[:, None]
-    g = _thin(_flat(posterior, "g_oom_per_year"))[:, None]
-    z = slope * (log10_flop[None, :] + g * (year - TREND_EPOCH) - midpoint)
-    return floor + (ceiling - floor) / (1.0 + np.exp(-z))
 
 
 def plot_score_vs_flop(posterior, trend_data, years=None, ncols: int = 3):
@@ -66,9 +45,9 @@ def plot_score_vs_flop(posterior, trend_data, years=None, ncols: int = 3):
     for i, (ax, s) in enumerate(zip(axes.flat, series)):
         mask = obs["series"] == i
         r = obs["release"][mask]
-        scatter = ax.scatter(10 ** rel["log10_flop"].to_numpy()[r], obs["score"][mask], c=dates[r], cmap="viridis", norm=norm, s=16, edgecolor="none")
+        scatter = ax.scatter(10 ** rel["log10_flop"].to_numpy()[r], obs["value"][mask], c=dates[r], cmap="viridis", norm=norm, s=16, edgecolor="none")
         for year, color in zip(years, curve_colors):
-            curves = score_curves(posterior, i, grid, year)
+            curves = score_curve_draws(posterior, i, grid, year, max_draws=CURVE_DRAWS)
             lo, med, hi = np.quantile(curves, [0.1, 0.5, 0.9], axis=0)
             label = f"{year:.0f}" if year != as_of_year else f"{trend_data.as_of.isoformat()} (as of)"
             ax.plot(10**grid, med, color=color, linewidth=1.8, label=label)
@@ -94,7 +73,7 @@ def plot_flop_to_match_gpt3(posterior, trend_data=None):
     """Training FLOP needed to match GPT-3's MMLU (5-shot, 43.9%) over time: median, 80% and 95% bands,
     GPT-3's own FLOP, and the releases that reached GPT-3's score (the FLOP they actually used)."""
     fig, ax = subplots(width=8.0, height=4.2)
-    var = posterior["log10_flop_to_match_gpt3_mmlu"]
+    var = posterior[role_variable(posterior, Role.FLOP_TO_MATCH)]
     years = var[dims.MATCH_DATE].values.astype(float)
     draws = var.stack(sample=("chain", "draw")).transpose("sample", dims.MATCH_DATE).values
     q = 10 ** np.quantile(draws, [0.025, 0.1, 0.5, 0.9, 0.975], axis=0)
@@ -105,7 +84,7 @@ def plot_flop_to_match_gpt3(posterior, trend_data=None):
     if trend_data is not None and GPT3_SERIES in trend_data.coords[dims.SERIES]:
         i = trend_data.coords[dims.SERIES].index(GPT3_SERIES)
         o, rel = trend_data.obs, trend_data.releases
-        hit = (o["series"] == i) & (o["score"] >= GPT3_MMLU_5SHOT)
+        hit = (o["series"] == i) & (o["value"] >= GPT3_MMLU_5SHOT)
         r = o["release"][hit]
         ax.scatter(rel["t"].to_numpy()[r] + TREND_EPOCH, 10 ** rel["log10_flop"].to_numpy()[r], s=18, color=COLORS["bottom_up"], alpha=0.8,
                    label="releases scoring >= 43.9 on MMLU (their FLOP)")
@@ -118,13 +97,12 @@ def plot_flop_to_match_gpt3(posterior, trend_data=None):
 
 
 def halving_time_draws(posterior) -> dict:
-    """Label -> draws of the compute halving time in months, top-down (from g) and bottom-up (from the factors' per-year rate)."""
+    """Label -> draws of the compute halving time in months, top-down and bottom-up, as the run declares them."""
     out = {}
-    if "halving_time_months" in posterior:
-        out["top-down (benchmark trend)"] = posterior["halving_time_months"].values.ravel()
-    if "compute_reduction_per_year" in posterior:
-        rate = posterior["compute_reduction_per_year"].values.ravel()
-        out["bottom-up (factors)"] = 12.0 * np.log(2.0) / np.log(rate)
+    for role, label in ((Role.HALVING_TOPDOWN, "top-down (benchmark trend)"), (Role.HALVING_BOTTOM_UP, "bottom-up (factors)")):
+        name = role_variable(posterior, role)
+        if name:
+            out[label] = posterior[name].values.ravel()
     return out
 
 

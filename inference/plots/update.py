@@ -9,13 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from effcompute.inference.plots.style import COLORS, log_multiplier_axis, subplots
+from effcompute.models.base import Role
 
-#: Multipliers shown by :func:`plot_what_moved` when present, top to bottom.
-MOVED_QUANTITIES = (
-    "hardware_reduction", "compute_reduction", "compute_reduction_topdown", "algorithmic_reduction",
-    "transformer_pp_multiplier", "moe_multiplier", "unpublished_multiplier", "chinchilla_multiplier",
-    "data_quality_multiplier", "hardware_efficiency_multiplier",
-)
+#: Roles of the multipliers :func:`plot_what_moved` shows, top to bottom.
+MOVED_ROLES = (Role.HARDWARE, Role.COMPUTE, Role.COMPUTE_TOPDOWN, Role.ALGORITHMIC, Role.FACTOR)
 
 
 def plot_what_moved(moved: dict, title: str = "What moved: medians and 80% intervals before and after the addition"):
@@ -27,9 +24,8 @@ def plot_what_moved(moved: dict, title: str = "What moved: medians and 80% inter
         :func:`effcompute.inference.updating.carry.what_moved` output (``rows`` per quantity).
     """
     rows = moved["rows"]
-    names = [n for n in MOVED_QUANTITIES if n in rows]
-    if "compute_reduction" in names and rows.get("compute_reduction_topdown") == rows["compute_reduction"]:
-        names.remove("compute_reduction_topdown")  # the trend model reports one reduction under both names
+    roles = moved.get("roles", {})
+    names = [n for role in MOVED_ROLES for n, r in roles.items() if r == role and n in rows]
     fig, ax = subplots(width=8.0, height=0.45 * len(names) + 1.4)
     for i, name in enumerate(names):
         y = len(names) - 1 - i

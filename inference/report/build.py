@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from effcompute import dims
 from effcompute.baseline import years_since_gpt3
-from effcompute.inference.plots.trend import halving_time_draws
 from effcompute.inference.report.blocks import Report, Section, Table
 from effcompute.inference.report.sections import (
     checks_section,
@@ -24,7 +24,7 @@ from effcompute.inference.report.sections import (
     provenance_section,
 )
 from effcompute.inference.runs.files import load_run
-from effcompute.inference.summary.headline import INTERVAL_KIND, summarize_draws
+from effcompute.inference.summary.headline import INTERVAL_KIND
 from effcompute.inference.summary.seed_mc import (
     epoch_interactive_comparison,
     seed_reported,
@@ -34,6 +34,7 @@ from effcompute.literature import (
     HO_ET_AL_2024_CITATION,
     HO_ET_AL_2024_HALVING_MONTHS,
 )
+from effcompute.models.base import Role, quantities_from_roles
 
 
 def fmt_x(v: float) -> str:
@@ -69,60 +70,53 @@ class RunView:
         return years_since_gpt3(dt.date.fromisoformat(self.attrs["as_of"]))
 
     def headline(self) -> dict:
-        """The run's stored headline, plus halving times derived from the posterior draws."""
-        h = dict(self.attrs["headline"])
-        post = self.idata.posterior
-        if "compute_reduction_per_year" not in h and "compute_reduction_topdown" in post:
-            h["compute_reduction_per_year"] = summarize_draws(post["compute_reduction_topdown"].values ** (1.0 / self.years))
-        for label, draws in halving_time_draws(self.idata.posterior).items():
-            key = "halving_time_months" if label.startswith("top-down") else "halving_time_months_bottom_up"
-            h.setdefault(key, summarize_draws(draws))
-        return h
+        """The run's stored headline (headline key -> summary)."""
+        return self.attrs["headline"]
+
+    def row(self, *roles) -> tuple:
+        """(Quantity, summary) of the first of ``roles`` the run reports, else (None, None)."""
+        h = self.headline()
+        quantities = quantities_from_roles(self.attrs.get("roles", {}))
+        for role in roles:
+            for q in quantities:
+                if q.role == role and q.headline_key in h:
+                    return q, h[q.headline_key]
+        return None, None
 
 
-#: Rows of the answer table: (headline key, label, formatter).
-ANSWER_ROWS = (
-    ("hardware_reduction", "Hardware reduction since GPT-3 (GPU-hours, fp16-equivalent)", fmt_x),
-    ("hardware_reduction_per_year", "Hardware reduction per year", fmt_x),
-    ("compute_reduction", "Compute reduction since GPT-3 (training FLOP), bottom-up", fmt_x),
-    ("compute_reduction_per_year", "Compute reduction per year, bottom-up", fmt_x),
-    ("compute_reduction_topdown", "Compute reduction since GPT-3, top-down (benchmark trend)", fmt_x),
-    ("halving_time_months", "Compute halving time, top-down (months)", fmt_months),
-    ("halving_time_months_bottom_up", "Compute halving time, bottom-up (months)", fmt_months),
+#: Rows of the answer table, by role: the run's own label and unit say how each reads.
+ANSWER_ROLES = (
+    Role.HARDWARE, Role.HARDWARE_RATE, Role.COMPUTE, Role.COMPUTE_RATE, Role.COMPUTE_TOPDOWN, Role.COMPUTE_TOPDOWN_RATE,
+    Role.HALVING_TOPDOWN, Role.HALVING_BOTTOM_UP,
 )
+FORMATTERS = {"x": fmt_x, "x/year": fmt_x, "months": fmt_months}
 
 
 def answer_table(view: RunView) -> Table:
     """Medians with 80% intervals of the quantities people quote, the prior's median beside them."""
-    h = view.headline()
     rows = []
-    order = ANSWER_ROWS if view.model != "trend" else sorted(ANSWER_ROWS, key=lambda r: r[0] == "compute_reduction_per_year")
-    for key, label, fmt in order:
-        if view.model == "trend" and key == "compute_reduction":
-            continue
-        if key in h:
-            row = h[key]
-            if view.model == "trend":  # the trend model has only the top-down estimate
-                label = label.replace("bottom-up", "top-down")
+    for role in ANSWER_ROLES:
+        q, row = view.row(role)
+        if q is not None:
+            fmt = FORMATTERS.get(q.unit, fmt_x)
+            unit = " (months)" if q.unit == "months" else ""
             prior = fmt(row["prior"]["median"]) if "prior" in row else ""
-            rows.append([label, fmt(row["median"]), _interval(row, fmt), prior])
+            rows.append([q.label + unit, fmt(row["median"]), _interval(row, fmt), prior])
     return Table(["quantity", "median", "80% interval", "prior median"], rows,
                  f"Posterior medians and {INTERVAL_KIND} 80% intervals (10th to 90th percentile), GPT-3's training (2020-05) to {view.attrs['as_of']} ({view.years:.2f} years).")
 
 
 def answer_sentence(view: RunView) -> str:
-    h = view.headline()
     parts = []
-    if "hardware_reduction" in h:
-        r = h["hardware_reduction"]
+    _, r = view.row(Role.HARDWARE)
+    if r:
         parts.append(f"{fmt_x(r['median'])} less hardware (80%: {_interval(r, fmt_x)})")
-    key = "compute_reduction_topdown" if view.model == "trend" else "compute_reduction"
-    if key in h:
-        r = h[key]
+    _, r = view.row(Role.COMPUTE, Role.COMPUTE_TOPDOWN)
+    if r:
         parts.append(f"{fmt_x(r['median'])} less compute (80%: {_interval(r, fmt_x)})")
     text = f"From GPT-3's training (2020-05) to {view.attrs['as_of']}, training a GPT-3-level model takes " + " and ".join(parts) + f" ({view.model} model)."
-    if "halving_time_months" in h:
-        r = h["halving_time_months"]
+    _, r = view.row(Role.HALVING_TOPDOWN)
+    if r:
         text += f" The compute needed for the same benchmark scores halves every {fmt_months(r['median'])} months (80%: {_interval(r, fmt_months)})."
     return text
 
@@ -136,21 +130,25 @@ def comparison_table(view: RunView) -> Table:
 
     Totals cover different periods, so the per-year rates and halving times are the fair comparison.
     """
-    h = view.headline()
     seed, epoch, ho = seed_reported(), epoch_interactive_comparison(), HO_ET_AL_2024_HALVING_MONTHS
-    ours = lambda k, fmt: f"{fmt(h[k]['median'])} ({_interval(h[k], fmt)})" if k in h else "-"  # noqa: E731
-    compute_key = "compute_reduction_topdown" if view.model == "trend" else "compute_reduction"
-    ours_halving = "halving_time_months" if "halving_time_months" in h else "halving_time_months_bottom_up"
+
+    def ours(fmt, *roles):
+        _, r = view.row(*roles)
+        return f"{fmt(r['median'])} ({_interval(r, fmt)})" if r else "-"
+
+    halving_q, _ = view.row(Role.HALVING_TOPDOWN, Role.HALVING_BOTTOM_UP)
+    which = "" if halving_q is None else (", top-down" if halving_q.role == Role.HALVING_TOPDOWN else ", bottom-up")
     epoch_compute_rate = epoch["algorithmic_per_year"]
     epoch_hw_rate = epoch["algorithmic_per_year"] * epoch["hardware_efficiency_per_year"]
     rows = [
         ["period", f"2020-05 to {view.attrs['as_of']} ({view.years:.2f} years)", "2020-05 to 2024-05 (4 years)", f"{epoch['years']:g} years", "2012 to 2023"],
-        ["hardware reduction", ours("hardware_reduction", fmt_x), fmt_x(seed["hardware_reduction_median"]), fmt_x(epoch["hardware_reduction"]), "-"],
-        ["compute reduction", ours(compute_key, fmt_x), fmt_x(seed["compute_reduction_median"]), fmt_x(epoch["compute_reduction"]), "-"],
-        ["hardware reduction per year", ours("hardware_reduction_per_year", fmt_x), fmt_x(seed["hardware_per_year"]), fmt_x(epoch_hw_rate), "-"],
-        ["compute reduction per year", ours("compute_reduction_per_year", fmt_x), fmt_x(seed["compute_per_year"]), fmt_x(epoch_compute_rate), fmt_x(2 ** (12 / ho["median"]))],
-        [f"compute halving time (months{', top-down' if ours_halving == 'halving_time_months' else ', bottom-up'} for this run)", ours(ours_halving, fmt_months), fmt_months(_halving_from_rate(seed["compute_per_year"])),
-         fmt_months(_halving_from_rate(epoch_compute_rate)), f"{ho['median']} (95% CI {ho['lo95']} to {ho['hi95']})"],
+        ["hardware reduction", ours(fmt_x, Role.HARDWARE), fmt_x(seed["hardware_reduction_median"]), fmt_x(epoch[dims.HARDWARE_REDUCTION]), "-"],
+        ["compute reduction", ours(fmt_x, Role.COMPUTE, Role.COMPUTE_TOPDOWN), fmt_x(seed["compute_reduction_median"]), fmt_x(epoch[dims.COMPUTE_REDUCTION]), "-"],
+        ["hardware reduction per year", ours(fmt_x, Role.HARDWARE_RATE), fmt_x(seed["hardware_per_year"]), fmt_x(epoch_hw_rate), "-"],
+        ["compute reduction per year", ours(fmt_x, Role.COMPUTE_RATE, Role.COMPUTE_TOPDOWN_RATE), fmt_x(seed["compute_per_year"]), fmt_x(epoch_compute_rate),
+         fmt_x(2 ** (12 / ho["median"]))],
+        [f"compute halving time (months{which} for this run)", ours(fmt_months, Role.HALVING_TOPDOWN, Role.HALVING_BOTTOM_UP),
+         fmt_months(_halving_from_rate(seed["compute_per_year"])), fmt_months(_halving_from_rate(epoch_compute_rate)), f"{ho['median']} (95% CI {ho['lo95']} to {ho['hi95']})"],
     ]
     return Table(["", f"this run ({view.model}), median (80%)", "seed 002 (Monte Carlo medians)", "Epoch interactive model, as seed 002 quotes it", "Ho et al. 2024"], rows,
                  "Seed 002 and Epoch's figures are as the seed states them; halving times of seed 002 and Epoch are implied by their per-year rates. "

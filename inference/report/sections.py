@@ -8,8 +8,10 @@ from effcompute.inference.plots import factors, trend
 from effcompute.inference.plots.style import figure_png
 from effcompute.inference.report.blocks import Figure, Section, Table
 from effcompute.inference.sampling.gate import MAX_RHAT, MIN_BFMI, MIN_ESS, PARETO_K_MAX
+from effcompute.inference.sampling.record import role_variable, term_of_kind
 from effcompute.inference.summary.seed_mc import seed_reported
 from effcompute.literature import HO_ET_AL_2024_CITATION
+from effcompute.models.base import Role
 
 #: Influential observations listed under the Pareto k figure.
 TOP_INFLUENTIAL = 8
@@ -24,7 +26,8 @@ def figures_section(view, dataset) -> Section:
     idata, post = view.idata, view.idata.posterior
     prior = idata.prior if "prior" in idata.groups() else None
     blocks = []
-    if dims.HARDWARE_REDUCTION in post:
+    has = lambda role: role_variable(post, role) is not None  # noqa: E731
+    if has(Role.HARDWARE):
         seed = seed_reported()
         groups = {"prior": prior, "posterior": post} if prior is not None else {"posterior": post}
         blocks.append(_figure(
@@ -35,25 +38,25 @@ def figures_section(view, dataset) -> Section:
                                                                      dims.COMPUTE_REDUCTION: {"seed 002": seed["compute_reduction_median"]}},
                                                  period=f"2020-05 to {view.attrs['as_of']}"),
         ))
-    if "multiplier" in post:
+    if has(Role.FACTOR):
         blocks.append(_figure("factors_prior_posterior", "Every factor, prior vs posterior",
                               "How far the evidence moved each factor from seed 002's prior: grey squares prior, blue circles posterior; thick bars 80%, thin bars 95%.",
                               factors.plot_prior_posterior_forest(prior, post)))
         blocks.append(_figure("factor_contributions", "What each factor contributes",
                               "Posterior multiplier of each factor and its share of the log hardware reduction.", factors.plot_factor_contributions(post)))
-    if factors.TOP_DOWN in post and factors.BOTTOM_UP in post:
+    if has(Role.COMPUTE) and has(Role.COMPUTE_TOPDOWN):
         blocks.append(_figure("bottom_up_vs_top_down", "Bottom-up vs top-down compute reduction",
                               "The product of the factors (bottom-up) and the benchmark trend (top-down) estimate the same R_compute.",
                               factors.plot_compute_reduction_sources({view.model: idata})))
-    if "tension_log_ratio" in post:
+    if has(Role.TENSION):
         blocks.append(_figure("tension", "Tension between the two estimates", "Ratio of top-down to bottom-up R_compute; 1x means agreement.", factors.plot_tension(idata)))
-    if "g_oom_per_year" in post:
+    if has(Role.RATE_TOPDOWN):
         td = _trend_data(view, dataset)
         if td is not None:
             blocks.append(_figure("score_vs_flop", "Benchmark score vs training FLOP",
                                   "Each release's score against its training FLOP, coloured by release date, with the fitted curves (median and 80% band) for 2020, 2022 and the as-of date.",
                                   trend.plot_score_vs_flop(post, td)))
-        if "log10_flop_to_match_gpt3_mmlu" in post:
+        if has(Role.FLOP_TO_MATCH):
             blocks.append(_figure("flop_to_match_gpt3", "FLOP to match GPT-3 on MMLU",
                                   "Training FLOP the trend model needs to reach GPT-3's MMLU (5-shot, 43.9%) at each date, and the releases that did reach it.",
                                   trend.plot_flop_to_match_gpt3(post, td)))
@@ -73,9 +76,9 @@ def _trend_data(view, dataset):
 
 
 PPC_FIGURES = (
-    ("pair_log_multiplier", "ppc_matched_pairs", "Posterior predictive check: matched pairs", diag.plot_ppc_matched_pairs),
-    ("mfu_logit", "ppc_mfu", "Posterior predictive check: MFU of named runs", diag.plot_ppc_mfu),
-    ("log_cost", "ppc_costs", "Posterior predictive check: training costs", diag.plot_ppc_costs),
+    ("matched pairs", "ppc_matched_pairs", "Posterior predictive check: matched pairs", diag.plot_ppc_matched_pairs),
+    ("MFU", "ppc_mfu", "Posterior predictive check: MFU of named runs", diag.plot_ppc_mfu),
+    ("costs", "ppc_costs", "Posterior predictive check: training costs", diag.plot_ppc_costs),
 )
 
 
@@ -84,8 +87,9 @@ def checks_section(view, dataset, with_loo: bool) -> Section:
     idata = view.idata
     blocks = []
     if "posterior_predictive" in idata.groups():
-        for var, name, title, plot in PPC_FIGURES:
-            if var in idata.posterior_predictive and var in idata.observed_data:
+        for kind, name, title, plot in PPC_FIGURES:
+            var = term_of_kind(idata, kind)
+            if var and var in idata.posterior_predictive and var in idata.observed_data:
                 blocks.append(_figure(name, title, "Observed value (x) against the posterior predictive median, 80% and 95% interval of each observation.", plot(idata)))
     if with_loo and dataset is not None:
         from effcompute.models import build_model

@@ -51,11 +51,21 @@ def drop_pseudo_observations(idata, effmodel) -> None:
 
 
 def label_observations(idata, effmodel) -> None:
-    """Attach each likelihood term's extra coordinates (e.g. release, series) along its dim in every group that has it."""
+    """Attach each likelihood term's extra coordinates (release, series, source) along its dim in every group that has it."""
     for obs in effmodel.observations():
+        coords = dict(obs.coords)
+        if obs.sources:
+            coords[source_coord(obs.dim)] = obs.sources
         for group in (*OBSERVATION_GROUPS, "constant_data"):
             if group in idata.groups() and obs.dim in idata[group].dims:
-                setattr(idata, group, idata[group].assign_coords({k: (obs.dim, list(v)) for k, v in obs.coords.items()}))
+                ds = idata[group]
+                # a label named like one of the group's dims (a score's release, where constant data has a release dim) stays out of that group
+                setattr(idata, group, ds.assign_coords({k: (obs.dim, list(v)) for k, v in coords.items() if k not in ds.dims}))
+
+
+def source_coord(dim: str) -> str:
+    """Name of the coordinate holding each row's source along an observation dim."""
+    return f"{dim}_source"
 
 
 def complete_record(idata, effmodel, seed: int, predictive: bool = True):
@@ -75,23 +85,49 @@ def complete_record(idata, effmodel, seed: int, predictive: bool = True):
     return idata
 
 
-def run_roles(idata) -> dict:
-    """The variable roles a run stores; empty when it has none (a posterior not made by :func:`complete_record`)."""
-    raw = idata["posterior"].attrs.get(ROLES_ATTR)
+def _posterior(run):
+    """The posterior group of an InferenceData, or ``run`` itself when it is already a posterior Dataset."""
+    return run["posterior"] if hasattr(run, "groups") else run
+
+
+def run_roles(run) -> dict:
+    """The variable roles a run stores (``run``: InferenceData or its posterior); empty when it has none."""
+    raw = _posterior(run).attrs.get(ROLES_ATTR)
     return json.loads(raw) if raw else {}
 
 
-def run_quantities(idata) -> list:
+def run_quantities(run) -> list:
     """The run's headline quantities (:class:`~effcompute.models.base.Quantity`)."""
-    return quantities_from_roles(run_roles(idata))
+    return quantities_from_roles(run_roles(run))
 
 
-def key_variables(idata) -> list[str]:
+def role_quantities(run, role: str) -> list:
+    """The run's headline quantities with ``role`` (a :class:`~effcompute.models.base.Role`), present in its posterior."""
+    post = _posterior(run)
+    return [q for q in run_quantities(run) if q.role == role and q.variable in post]
+
+
+def role_variable(run, role: str) -> str | None:
+    """The posterior variable of the run's quantity with ``role``, or None."""
+    found = role_quantities(run, role)
+    return found[0].variable if found else None
+
+
+def key_variables(run) -> list[str]:
     """Variables to show first in trace and rank plots, present in the posterior."""
-    return [v for v in run_roles(idata).get("key_variables", []) if v in idata["posterior"]]
+    return [v for v in run_roles(run).get("key_variables", []) if v in _posterior(run)]
 
 
-def pointwise_terms(idata) -> list[str]:
+def observed_terms(run) -> dict:
+    """Likelihood term -> its stored spec (dim, table, pointwise, kind, natural)."""
+    return run_roles(run).get("observed", {})
+
+
+def pointwise_terms(run) -> list[str]:
     """Likelihood terms whose rows are exchangeable observations (per-observation LOO)."""
-    observed = run_roles(idata).get("observed", {})
-    return [v for v, spec in observed.items() if spec.get("pointwise", True)]
+    return [v for v, spec in observed_terms(run).items() if spec.get("pointwise", True)]
+
+
+def term_of_kind(run, kind: str) -> str | None:
+    """The likelihood term whose data are of ``kind`` ("matched pairs", "MFU", "costs", "scores"), or None."""
+    return next((v for v, spec in observed_terms(run).items() if spec.get("kind") == kind), None)

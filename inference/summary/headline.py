@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from effcompute import dims
 from effcompute.inference.summary.seed_mc import (
     epoch_interactive_comparison,
     seed_reported,
@@ -59,8 +60,8 @@ def comparisons() -> dict:
     s = seed_reported()
     e = epoch_interactive_comparison()
     return {
-        "seed_002": {"hardware_reduction": s["hardware_reduction_median"], "compute_reduction": s["compute_reduction_median"], "period": "2020-05 to ~2024 (4 years)"},
-        "epoch_interactive_as_quoted": {"hardware_reduction": e["hardware_reduction"], "compute_reduction": e["compute_reduction"], "period": f"{e['years']} years"},
+        "seed_002": {dims.HARDWARE_REDUCTION: s["hardware_reduction_median"], dims.COMPUTE_REDUCTION: s["compute_reduction_median"], "period": "2020-05 to ~2024 (4 years)"},
+        "epoch_interactive_as_quoted": {dims.HARDWARE_REDUCTION: e[dims.HARDWARE_REDUCTION], dims.COMPUTE_REDUCTION: e[dims.COMPUTE_REDUCTION], "period": f"{e['years']} years"},
         "ho_et_al_2024_halving_time_months": HO_ET_AL_2024_HALVING_MONTHS,
     }
 
@@ -92,9 +93,9 @@ def format_headline_text(result: dict) -> str:
     lines += [
         "",
         "Published figures for comparison:",
-        f"  seed 002: hardware {c['seed_002']['hardware_reduction']}x, compute {c['seed_002']['compute_reduction']}x ({c['seed_002']['period']})",
-        f"  Epoch interactive model as the seed quotes it: hardware {c['epoch_interactive_as_quoted']['hardware_reduction']:.0f}x, "
-        f"compute {c['epoch_interactive_as_quoted']['compute_reduction']:.0f}x ({c['epoch_interactive_as_quoted']['period']})",
+        f"  seed 002: hardware {c['seed_002'][dims.HARDWARE_REDUCTION]}x, compute {c['seed_002'][dims.COMPUTE_REDUCTION]}x ({c['seed_002']['period']})",
+        f"  Epoch interactive model as the seed quotes it: hardware {c['epoch_interactive_as_quoted'][dims.HARDWARE_REDUCTION]:.0f}x, "
+        f"compute {c['epoch_interactive_as_quoted'][dims.COMPUTE_REDUCTION]:.0f}x ({c['epoch_interactive_as_quoted']['period']})",
         f"  Ho et al. 2024 halving time: {c['ho_et_al_2024_halving_time_months']['median']} months "
         f"(95% CI {c['ho_et_al_2024_halving_time_months']['lo95']}-{c['ho_et_al_2024_halving_time_months']['hi95']}; perplexity-matched, not benchmark-matched)",
     ]

@@ -35,9 +35,9 @@ def epoch_interactive_comparison(years: float | None = None) -> dict:
         "years": years,
         "algorithmic_per_year": e["algorithmic_per_year"],
         "hardware_efficiency_per_year": e["hardware_efficiency_per_year"],
-        "compute_reduction": compute,
-        "hardware_reduction": hardware,
-        "seed_quotes": {"compute_reduction": e["reported_compute_reduction"], "hardware_reduction": e["reported_hardware_reduction"]},
+        dims.COMPUTE_REDUCTION: compute,
+        dims.HARDWARE_REDUCTION: hardware,
+        "seed_quotes": {dims.COMPUTE_REDUCTION: e["reported_compute_reduction"], dims.HARDWARE_REDUCTION: e["reported_hardware_reduction"]},
     }
 
 

@@ -51,8 +51,8 @@ def format_seed_report(r: dict) -> str:
         "",
         f"Epoch's interactive model as quoted by the seed ({e['algorithmic_per_year']}x/yr algorithmic, "
         f"{e['hardware_efficiency_per_year']}x/yr hardware efficiency, over {e['years']:g} years):",
-        f"  compute {_x(e['compute_reduction'])} (seed quotes ~{e['seed_quotes']['compute_reduction']}x), "
-        f"hardware {_x(e['hardware_reduction'])} (seed quotes ~{e['seed_quotes']['hardware_reduction']}x)",
+        f"  compute {_x(e[dims.COMPUTE_REDUCTION])} (seed quotes ~{e['seed_quotes'][dims.COMPUTE_REDUCTION]}x), "
+        f"hardware {_x(e[dims.HARDWARE_REDUCTION])} (seed quotes ~{e['seed_quotes'][dims.HARDWARE_REDUCTION]}x)",
     ]
     return "\n".join(lines)
 

@@ -166,13 +166,15 @@ def approximate_update(before: xr.Dataset, carried: xr.Dataset, before_model: pm
     return {"headline": headline, "pareto_k": k, "ess": ess, "draws": int(flat.size), "safe": bool(k < PARETO_K_MAX)}
 
 
-def what_moved(before: dict, after: dict, top: int = 5) -> dict:
+def what_moved(before: dict, after: dict, top: int = 5, roles: dict | None = None) -> dict:
     """Headline before and after, and the quantities that moved most.
 
     Parameters
     ----------
     before, after : dict
         Headline tables (:func:`effcompute.inference.summary.headline.headline_table`).
+    roles : dict, optional
+        Headline key -> :class:`~effcompute.models.base.Role` of each quantity, passed through for the figures.
 
     Returns
     -------
@@ -203,46 +205,30 @@ def what_moved(before: dict, after: dict, top: int = 5) -> dict:
         }
     factors = [n for n in rows if n.endswith("_multiplier")]
     ranked = sorted(factors or rows, key=lambda n: -abs(rows[n]["shift"]))
-    return {"rows": rows, "most_moved": ranked[:top], "ranked": "factors" if factors else "quantities"}
+    return {"rows": rows, "most_moved": ranked[:top], "ranked": "factors" if factors else "quantities", "roles": dict(roles or {})}
 
 
-def _observations(model: pm.Model, dataset, config) -> pd.DataFrame:
-    """One row per observed value of the model: variable, index, release it belongs to, what it is."""
-    from effcompute.models.trend import prepare_trend
-
+def _observations(effmodel) -> pd.DataFrame:
+    """One row per observed value that belongs to a release: variable, index, release, what it is, natural scale."""
     rows = []
-    observed = {rv.name for rv in model.observed_RVs}
-    if "score" in observed:
-        t = prepare_trend(dataset, config)
-        names, series = t.coords[dims.RELEASE], t.coords[dims.SERIES]
-        for i, (r, s) in enumerate(zip(t.obs["release"], t.obs["series"])):
-            rows.append({"variable": "score", "index": i, "release": names[r], "what": f"{series[s]} score"})
-    if "mfu_logit" in observed:
-        mfu = dataset["mfu"].set_index("run")
-        for i, run in enumerate(model.coords[dims.MFU_RUN]):
-            rows.append({"variable": "mfu_logit", "index": i, "release": mfu.loc[run, "release"], "what": f"MFU of {run}"})
-    if "log_cost" in observed:
-        costs = dataset["costs"].set_index("cost_id")
-        for i, cid in enumerate(model.coords.get(dims.COST) or []):
-            rows.append({"variable": "log_cost", "index": i, "release": costs.loc[cid, "release"], "what": f"cost {cid}"})
-    return pd.DataFrame(rows, columns=["variable", "index", "release", "what"])
+    for obs in effmodel.observations():
+        series = obs.coords.get("series")
+        for i, (label, release) in enumerate(zip(obs.labels, obs.releases)):
+            what = f"{series[i]} score" if series is not None else f"{obs.kind} of {label}"
+            rows.append({"variable": obs.variable, "index": i, "release": release, "what": what, "natural": obs.natural})
+    return pd.DataFrame(rows, columns=["variable", "index", "release", "what", "natural"])
 
 
-def _natural(variable: str, x):
-    """An observed value on the scale people read it: MFU as a fraction, cost in dollars."""
-    if variable == "mfu_logit":
-        return 1 / (1 + np.exp(-x))
-    if variable == "log_cost":
-        return np.exp(x)
-    return x
+#: How an observed value reads on its natural scale (the model's ``Observed.natural``).
+NATURAL = {None: lambda x: x, "exp": np.exp, "expit": lambda x: 1 / (1 + np.exp(-x))}
 
 
-def surprise_of_additions(carried: xr.Dataset, after_model: pm.Model, after_dataset, config, releases, seed: int = 1, max_draws: int = 1000) -> list[dict]:
+def surprise_of_additions(carried: xr.Dataset, after, releases, seed: int = 1, max_draws: int = 1000) -> list[dict]:
     """How surprising each new release's scores, MFU and cost were before it was added.
 
     ``carried`` are the draws of the fit before the addition carried onto
-    ``after_model`` (:func:`carry_posterior`); at most ``max_draws`` of them
-    make the posterior predictive.
+    the model ``after`` (an :class:`~effcompute.models.base.EffModel` on the grown data; :func:`carry_posterior`);
+    at most ``max_draws`` of them make the posterior predictive.
 
     Returns
     -------
@@ -252,7 +238,8 @@ def surprise_of_additions(carried: xr.Dataset, after_model: pm.Model, after_data
         ``percentile`` (of the observation among posterior predictive draws
         made before the addition) and ``outside95``.
     """
-    obs = _observations(after_model, after_dataset, config)
+    after_model = after.model
+    obs = _observations(after)
     obs = obs[obs.release.isin(list(releases))]
     if obs.empty:
         return []
@@ -267,9 +254,10 @@ def surprise_of_additions(carried: xr.Dataset, after_model: pm.Model, after_data
         y = float(pp.observed_data[row.variable].values[row.index])
         pct = float(100 * np.mean(draws < y))
         lo, med, hi = np.quantile(draws, [0.025, 0.5, 0.975])
+        natural = NATURAL[row.natural]
         out.append({
-            "release": row.release, "what": row.what, "observed": float(_natural(row.variable, y)),
-            "predicted": {"median": float(_natural(row.variable, med)), "lo95": float(_natural(row.variable, lo)), "hi95": float(_natural(row.variable, hi))},
+            "release": row.release, "what": row.what, "observed": float(natural(y)),
+            "predicted": {"median": float(natural(med)), "lo95": float(natural(lo)), "hi95": float(natural(hi))},
             "percentile": pct, "outside95": not SURPRISE_RANGE[0] <= pct <= SURPRISE_RANGE[1],
         })
     return out

@@ -24,6 +24,7 @@ from effcompute.inference.updating.carry import (
     what_moved,
 )
 from effcompute.models import build_model
+from effcompute.models.base import Role
 
 #: Posterior draws of the fit before an addition that are carried onto the grown model.
 CARRIED_DRAWS = 4000
@@ -88,7 +89,7 @@ def refit_after_addition(
     carried = carry_posterior(before, after_model, seed=seed)
     timings["carry_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    result["surprise"] = surprise_of_additions(carried, after_model, after_ds, config, new_releases, seed=seed)
+    result["surprise"] = surprise_of_additions(carried, grown, new_releases, seed=seed)
     timings["surprise_s"] = time.perf_counter() - t
     if approximate:
         log_progress("approximate update: reweighting the previous posterior by the new data...", quiet)
@@ -104,7 +105,10 @@ def refit_after_addition(
         result["after"] = {k: after[k] for k in ("path", "converged", "diagnostics", "as_of", "headline")}
     else:
         result["after"] = {"path": None, "converged": None, "as_of": grown.as_of.isoformat(), "headline": approx["headline"], "approximate": True}
-    result["moved"] = what_moved(before_attrs["headline"], result["after"]["headline"])
+    roles = {q.headline_key: q.role for q in grown.headline_quantities()}
+    result["moved"] = what_moved(before_attrs["headline"], result["after"]["headline"], roles=roles)
+    quoted = (Role.COMPUTE, Role.COMPUTE_TOPDOWN, Role.HARDWARE, Role.HALVING_TOPDOWN)
+    result["quoted"] = [k for role in quoted for k, r in roles.items() if r == role]
     if approximate:
         if exact:
             approx["versus_exact"] = compare_with_exact(approx["headline"], result["after"]["headline"])
@@ -156,7 +160,7 @@ def format_update_report(result: dict) -> str:
         verdict = "safe" if ap["safe"] else "NOT safe: use the exact refit"
         lines += ["", f"Approximate update (importance reweighting of the previous posterior): Pareto k {ap['pareto_k']:.2f} ({verdict}), "
                       f"ESS {ap['ess']:.0f} of {ap['draws']} draws"]
-        for name in ("compute_reduction", "hardware_reduction", "halving_time_months"):
+        for name in result.get("quoted", []):
             c = ap.get("versus_exact", {}).get(name)
             if c:
                 lines.append(f"  {name}: approximate {format_number(c['approx_median'])} vs exact {format_number(c['exact_median'])} (ratio {c['median_ratio']:.3f})")
