@@ -146,8 +146,9 @@ def test_influence_tables_from_a_mocked_fit(models, ds):
     m = models["evidence"]
     idata, _ = mock_fit(m, draws=100)
     sensitivity.add_log_prior_and_likelihood(idata, m.model)
-    k = influence.pointwise_pareto_k(idata)
-    assert len(k) == sum(int(np.prod(idata.log_likelihood[v].shape[2:])) for v in idata.log_likelihood.data_vars)
+    k = influence.pointwise_loo(idata)
+    pointwise = [v for v in m.observations() if v.pointwise]
+    assert len(k) == sum(len(o.labels) for o in pointwise) and set(k.term) == {o.variable for o in pointwise}
     loso = influence.leave_one_source_out(idata)
     assert set(loso.table) == {"matched_pairs", "costs"}
     studies = set(ds["matched_pairs"][ds["matched_pairs"].technique != "other"].study)

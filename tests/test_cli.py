@@ -20,7 +20,7 @@ def test_seed_json_has_the_interface_keys(capsys):
     assert code == 0
     r = json.loads(out)
     for k in ("hardware_reduction", "compute_reduction", "algorithmic_reduction"):
-        assert {"median", "p10", "p90", "p_gt_1000", "per_year"} <= set(r[k])
+        assert {"median", "lo80", "hi80", "p_gt_1000", "per_year"} <= set(r[k])
     assert set(r["factors"]) == {"transformer_pp", "moe", "unpublished", "chinchilla", "data_quality", "hardware_efficiency"}
     assert all("median" in f for f in r["factors"].values())
 

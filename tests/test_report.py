@@ -13,10 +13,10 @@ import pytest
 from mock_sampling import mock_fit
 
 from effcompute.cli import main
-from effcompute.inference.report.build import fmt_x
 from effcompute.inference.report.render import FIGURES_DIR
 from effcompute.inference.runs import fit_workflow as run_module
 from effcompute.inference.runs.files import load_run
+from effcompute.inference.summary.numbers import format_multiplier as fmt_x
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Where to find Chromium; CI installs the Debian package (.ci/run).

@@ -18,30 +18,11 @@ import pandas as pd
 from effcompute.inference.checks.sensitivity import add_log_prior_and_likelihood
 from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.inference.sampling.record import observed_terms, role_variable, source_coord
+from effcompute.inference.summary.loo import pointwise_loo
 from effcompute.models.base import Role
 
 #: The column of each table that says which source (study, document) a row came from, for refits without a source.
 SOURCE_COLUMN = {"matched_pairs": "study", "costs": "source"}
-
-
-def pointwise_pareto_k(idata, labels: dict | None = None) -> pd.DataFrame:
-    """One row per observation: likelihood term, observation label, Pareto k of its LOO weights.
-
-    ``labels``: likelihood term -> observation labels, where the coordinate is a bare index.
-    """
-    import arviz as az
-
-    rows = []
-    for var in idata.log_likelihood.data_vars:
-        ll = idata.log_likelihood[var]
-        if ll.ndim == 2:  # a single observation (the joint model's link, the fp8 release count)
-            labels_here = [var]
-        else:
-            labels_here = (labels or {}).get(var) or [str(v) for v in ll[ll.dims[2]].values]
-        loo = az.loo(idata, var_name=var, pointwise=True)
-        for label, k in zip(labels_here, np.atleast_1d(loo.pareto_k.values)):
-            rows.append({"term": var, "observation": label, "pareto_k": float(k)})
-    return pd.DataFrame(rows).sort_values("pareto_k", ascending=False, ignore_index=True)
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -108,7 +89,7 @@ def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) ->
     model = rebuild_model(path, data_dir)
     dataset = load_dataset(data_dir)
     add_log_prior_and_likelihood(idata, model.model)
-    k = pointwise_pareto_k(idata)
+    k = pointwise_loo(idata)
     result = {
         "model": config.model, "run": str(path), "n_observations": int(len(k)),
         "n_k_above_0.7": int((k.pareto_k > PARETO_K_MAX).sum()), "n_k_above_0.5": int((k.pareto_k > 0.5).sum()),

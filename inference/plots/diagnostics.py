@@ -6,8 +6,6 @@ Built on ArviZ; each function returns a matplotlib Figure (or a DataFrame for ta
 
 from __future__ import annotations
 
-import warnings
-
 import arviz as az
 import numpy as np
 import pandas as pd
@@ -24,7 +22,8 @@ from effcompute.inference.plots.style import (
 )
 from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.inference.sampling.record import key_variables as run_key_variables
-from effcompute.inference.sampling.record import pointwise_terms, role_variable, run_quantities, term_of_kind
+from effcompute.inference.sampling.record import role_variable, run_quantities, term_of_kind
+from effcompute.inference.summary.loo import pointwise_loo  # noqa: F401  (a figure's table, in the plots facade)
 from effcompute.models.base import Role
 
 #: Variables shown in trace and rank plots (the headline ones, where present), at most this many panels.
@@ -170,34 +169,6 @@ def plot_ppc_costs(idata):
                               title="Training costs")
 
 
-def pointwise_loo(idata, model, labels: dict | None = None) -> pd.DataFrame:
-    """PSIS-LOO per observation of every pointwise observed variable: Pareto k and elpd contribution.
-
-    Computes the log-likelihood with ``pm.compute_log_likelihood`` when the run
-    lacks it (saved runs do not store it). A high k (> 0.7) marks an
-    observation the posterior depends on strongly: leaving it out would move the answer.
-    """
-    import pymc as pm
-
-    if "log_likelihood" in idata.groups():
-        ll = idata.log_likelihood
-    else:
-        ll = pm.compute_log_likelihood(idata, model=model, extend_inferencedata=False, progressbar=False)
-    frames = []
-    pointwise = pointwise_terms(idata) or list(ll.data_vars)
-    for var in ll.data_vars:
-        if var not in pointwise or ll[var].ndim < 3:
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = az.loo(az.InferenceData(posterior=idata.posterior, log_likelihood=ll[[var]]), var_name=var, pointwise=True)
-        dim = ll[var].dims[-1]
-        names = (labels or {}).get(var) or [str(v) for v in ll[var][dim].values]
-        frames.append(pd.DataFrame({"variable": var, "observation": list(names),
-                                    "pareto_k": np.asarray(res.pareto_k).ravel(), "elpd_loo": np.asarray(res.loo_i).ravel()}))
-    return pd.concat(frames, ignore_index=True)
-
-
 def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
     """Pareto k of every observation, grouped by data set; the most influential ones named."""
     fig, ax = subplots(width=10.0, height=4.2)
@@ -208,7 +179,7 @@ def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
     table = loo_table.assign(x=0.0, pareto_k=np.where(finite, k, top * 0.97))
     x0 = 0
     palette = [COLORS["posterior"], COLORS["top_down"], COLORS["bottom_up"], COLORS["seed"], COLORS["accent"], COLORS["reference"]]
-    for (var, g), color in zip(table.groupby("variable", sort=False), palette):
+    for (var, g), color in zip(table.groupby("term", sort=False), palette):
         table.loc[g.index, "x"] = x0 + np.arange(len(g))
         ax.scatter(table.loc[g.index, "x"], g["pareto_k"], s=14, color=color, label=f"{var} ({len(g)})")
         x0 += len(g) + 3

@@ -12,8 +12,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from effcompute import dims
 from effcompute.baseline import years_since_gpt3
 from effcompute.inference.report.blocks import Report, Section, Table
@@ -24,7 +22,7 @@ from effcompute.inference.report.sections import (
     provenance_section,
 )
 from effcompute.inference.runs.files import load_run
-from effcompute.inference.summary.headline import INTERVAL_KIND
+from effcompute.inference.summary.numbers import INTERVAL_KIND, format_months, format_multiplier
 from effcompute.inference.summary.seed_mc import (
     epoch_interactive_comparison,
     seed_reported,
@@ -35,17 +33,6 @@ from effcompute.literature import (
     HO_ET_AL_2024_HALVING_MONTHS,
 )
 from effcompute.models.base import Role, quantities_from_roles
-
-
-def fmt_x(v: float) -> str:
-    """A multiplier as people quote it: 1,071x, 96.5x, 2.12x."""
-    if v is None or not np.isfinite(v):
-        return "-"
-    return f"{v:,.0f}x" if v >= 1000 else f"{v:.3g}x"
-
-
-def fmt_months(v: float) -> str:
-    return "-" if v is None or not np.isfinite(v) else f"{v:.1f}"
 
 
 def _interval(row: dict, fmt) -> str:
@@ -89,7 +76,7 @@ ANSWER_ROLES = (
     Role.HARDWARE, Role.HARDWARE_RATE, Role.COMPUTE, Role.COMPUTE_RATE, Role.COMPUTE_TOPDOWN, Role.COMPUTE_TOPDOWN_RATE,
     Role.HALVING_TOPDOWN, Role.HALVING_BOTTOM_UP,
 )
-FORMATTERS = {"x": fmt_x, "x/year": fmt_x, "months": fmt_months}
+FORMATTERS = {"x": format_multiplier, "x/year": format_multiplier, "months": format_months}
 
 
 def answer_table(view: RunView) -> Table:
@@ -98,7 +85,7 @@ def answer_table(view: RunView) -> Table:
     for role in ANSWER_ROLES:
         q, row = view.row(role)
         if q is not None:
-            fmt = FORMATTERS.get(q.unit, fmt_x)
+            fmt = FORMATTERS.get(q.unit, format_multiplier)
             unit = " (months)" if q.unit == "months" else ""
             prior = fmt(row["prior"]["median"]) if "prior" in row else ""
             rows.append([q.label + unit, fmt(row["median"]), _interval(row, fmt), prior])
@@ -110,14 +97,14 @@ def answer_sentence(view: RunView) -> str:
     parts = []
     _, r = view.row(Role.HARDWARE)
     if r:
-        parts.append(f"{fmt_x(r['median'])} less hardware (80%: {_interval(r, fmt_x)})")
+        parts.append(f"{format_multiplier(r['median'])} less hardware (80%: {_interval(r, format_multiplier)})")
     _, r = view.row(Role.COMPUTE, Role.COMPUTE_TOPDOWN)
     if r:
-        parts.append(f"{fmt_x(r['median'])} less compute (80%: {_interval(r, fmt_x)})")
+        parts.append(f"{format_multiplier(r['median'])} less compute (80%: {_interval(r, format_multiplier)})")
     text = f"From GPT-3's training (2020-05) to {view.attrs['as_of']}, training a GPT-3-level model takes " + " and ".join(parts) + f" ({view.model} model)."
     _, r = view.row(Role.HALVING_TOPDOWN)
     if r:
-        text += f" The compute needed for the same benchmark scores halves every {fmt_months(r['median'])} months (80%: {_interval(r, fmt_months)})."
+        text += f" The compute needed for the same benchmark scores halves every {format_months(r['median'])} months (80%: {_interval(r, format_months)})."
     return text
 
 
@@ -142,13 +129,13 @@ def comparison_table(view: RunView) -> Table:
     epoch_hw_rate = epoch["algorithmic_per_year"] * epoch["hardware_efficiency_per_year"]
     rows = [
         ["period", f"2020-05 to {view.attrs['as_of']} ({view.years:.2f} years)", "2020-05 to 2024-05 (4 years)", f"{epoch['years']:g} years", "2012 to 2023"],
-        ["hardware reduction", ours(fmt_x, Role.HARDWARE), fmt_x(seed["hardware_reduction_median"]), fmt_x(epoch[dims.HARDWARE_REDUCTION]), "-"],
-        ["compute reduction", ours(fmt_x, Role.COMPUTE, Role.COMPUTE_TOPDOWN), fmt_x(seed["compute_reduction_median"]), fmt_x(epoch[dims.COMPUTE_REDUCTION]), "-"],
-        ["hardware reduction per year", ours(fmt_x, Role.HARDWARE_RATE), fmt_x(seed["hardware_per_year"]), fmt_x(epoch_hw_rate), "-"],
-        ["compute reduction per year", ours(fmt_x, Role.COMPUTE_RATE, Role.COMPUTE_TOPDOWN_RATE), fmt_x(seed["compute_per_year"]), fmt_x(epoch_compute_rate),
-         fmt_x(2 ** (12 / ho["median"]))],
-        [f"compute halving time (months{which} for this run)", ours(fmt_months, Role.HALVING_TOPDOWN, Role.HALVING_BOTTOM_UP),
-         fmt_months(_halving_from_rate(seed["compute_per_year"])), fmt_months(_halving_from_rate(epoch_compute_rate)), f"{ho['median']} (95% CI {ho['lo95']} to {ho['hi95']})"],
+        ["hardware reduction", ours(format_multiplier, Role.HARDWARE), format_multiplier(seed["hardware_reduction_median"]), format_multiplier(epoch[dims.HARDWARE_REDUCTION]), "-"],
+        ["compute reduction", ours(format_multiplier, Role.COMPUTE, Role.COMPUTE_TOPDOWN), format_multiplier(seed["compute_reduction_median"]), format_multiplier(epoch[dims.COMPUTE_REDUCTION]), "-"],
+        ["hardware reduction per year", ours(format_multiplier, Role.HARDWARE_RATE), format_multiplier(seed["hardware_per_year"]), format_multiplier(epoch_hw_rate), "-"],
+        ["compute reduction per year", ours(format_multiplier, Role.COMPUTE_RATE, Role.COMPUTE_TOPDOWN_RATE), format_multiplier(seed["compute_per_year"]), format_multiplier(epoch_compute_rate),
+         format_multiplier(2 ** (12 / ho["median"]))],
+        [f"compute halving time (months{which} for this run)", ours(format_months, Role.HALVING_TOPDOWN, Role.HALVING_BOTTOM_UP),
+         format_months(_halving_from_rate(seed["compute_per_year"])), format_months(_halving_from_rate(epoch_compute_rate)), f"{ho['median']} (95% CI {ho['lo95']} to {ho['hi95']})"],
     ]
     return Table(["", f"this run ({view.model}), median (80%)", "seed 002 (Monte Carlo medians)", "Epoch interactive model, as seed 002 quotes it", "Ho et al. 2024"], rows,
                  "Seed 002 and Epoch's figures are as the seed states them; halving times of seed 002 and Epoch are implied by their per-year rates. "

@@ -98,7 +98,7 @@ def checks_section(view, dataset, with_loo: bool) -> Section:
         blocks.append(_figure("pareto_k", "PSIS-LOO Pareto k per observation",
                               f"Observations with k > {PARETO_K_MAX} carry so much weight that leaving one out would move the posterior noticeably.", diag.plot_pareto_k(loo)))
         top = loo.nlargest(TOP_INFLUENTIAL, "pareto_k")
-        blocks.append(Table(["data set", "observation", "Pareto k", "elpd_loo"], [[r.variable, r.observation, f"{r.pareto_k:.2f}", f"{r.elpd_loo:.2f}"] for r in top.itertuples()],
+        blocks.append(Table(["data set", "observation", "Pareto k", "elpd_loo"], [[r.term, r.observation, f"{r.pareto_k:.2f}", f"{r.elpd_loo:.2f}"] for r in top.itertuples()],
                             "The most influential observations (highest Pareto k)."))
     elif with_loo:
         blocks.append("PSIS-LOO left out: the run's data could not be loaded (see provenance).")

@@ -6,7 +6,8 @@ import json
 
 import pandas as pd
 
-from effcompute.inference.summary.headline import INTERVAL_KIND, comparisons
+from effcompute.inference.summary.headline import comparisons
+from effcompute.inference.summary.numbers import INTERVAL_KEYS, INTERVAL_KIND, format_sig
 
 FORMATS = ("csv", "json", "md")
 COLUMNS = ["quantity", "median", "lo80", "hi80", "lo95", "hi95", "p_gt_1000", "prior_median", "prior_lo80", "prior_hi80"]
@@ -29,7 +30,7 @@ def render(attrs: dict, fmt: str) -> str:
     meta = {
         "model": attrs["model"], "as_of": attrs.get("as_of"), "data_hash": attrs["data_hash"], "seed": attrs["seed"],
         "converged": attrs["convergence"]["converged"], "interval_kind": INTERVAL_KIND,
-        "intervals": "lo80/hi80: 10th/90th percentiles; lo95/hi95: 2.5th/97.5th percentiles",
+        "intervals": INTERVAL_KEYS,
     }
     if fmt == "json":
         return json.dumps({**meta, "headline": headline, "comparisons": comparisons(), "notes": attrs.get("notes", [])}, indent=2) + "\n"
@@ -47,11 +48,10 @@ def render(attrs: dict, fmt: str) -> str:
         "| quantity | median | 80% interval | 95% interval | P(>1000x) | prior median (80%) |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    fmt_num = lambda v: "" if v is None or pd.isna(v) else f"{v:.3g}"  # noqa: E731
     for _, r in df.iterrows():
-        prior = "" if pd.isna(r.prior_median) else f"{fmt_num(r.prior_median)} ({fmt_num(r.prior_lo80)} to {fmt_num(r.prior_hi80)})"
+        prior = "" if pd.isna(r.prior_median) else f"{format_sig(r.prior_median)} ({format_sig(r.prior_lo80)} to {format_sig(r.prior_hi80)})"
         p = "" if pd.isna(r.p_gt_1000) else f"{r.p_gt_1000:.1%}"
-        lines.append(f"| {r.quantity} | {fmt_num(r['median'])} | {fmt_num(r.lo80)} to {fmt_num(r.hi80)} | {fmt_num(r.lo95)} to {fmt_num(r.hi95)} | {p} | {prior} |")
+        lines.append(f"| {r.quantity} | {format_sig(r['median'])} | {format_sig(r.lo80)} to {format_sig(r.hi80)} | {format_sig(r.lo95)} to {format_sig(r.hi95)} | {p} | {prior} |")
     for note in attrs.get("notes", []):
         lines += ["", f"Note: {note}"]
     return "\n".join(lines) + "\n"

@@ -9,21 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from effcompute import dims
+from effcompute.inference.summary.numbers import INTERVAL_KIND, format_number, summarize_draws  # noqa: F401  (re-exported)
 from effcompute.inference.summary.seed_mc import (
     epoch_interactive_comparison,
     seed_reported,
 )
 from effcompute.literature import HO_ET_AL_2024_HALVING_MONTHS
 from effcompute.models.base import Quantity
-
-INTERVAL_KIND = "equal-tailed (quantile)"
-
-
-def summarize_draws(x) -> dict:
-    """Median and 80%/95% equal-tailed intervals of a 1-D array of draws."""
-    x = np.asarray(x, dtype=float).ravel()
-    q = np.quantile(x, [0.5, 0.1, 0.9, 0.025, 0.975])
-    return dict(zip(["median", "lo80", "hi80", "lo95", "hi95"], map(float, q)))
 
 
 def quantity_draws(group, quantity: Quantity) -> np.ndarray:
@@ -64,13 +56,6 @@ def comparisons() -> dict:
         "epoch_interactive_as_quoted": {dims.HARDWARE_REDUCTION: e[dims.HARDWARE_REDUCTION], dims.COMPUTE_REDUCTION: e[dims.COMPUTE_REDUCTION], "period": f"{e['years']} years"},
         "ho_et_al_2024_halving_time_months": HO_ET_AL_2024_HALVING_MONTHS,
     }
-
-
-def format_number(v: float) -> str:
-    """A number for a terminal table: thousands separators from 100 up, else 3 significant figures; '-' if missing."""
-    if v is None or not np.isfinite(v):
-        return "-"
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
 def format_headline_text(result: dict) -> str:

@@ -80,7 +80,7 @@ def run_seed_monte_carlo(reading: str = "intervals", draws: int = 1_000_000, see
     -------
     dict
         JSON-ready: ``hardware_reduction``, ``compute_reduction``,
-        ``algorithmic_reduction`` (each with median, p10, p90, p_gt_1000,
+        ``algorithmic_reduction`` (each with median, lo80, hi80, lo95, hi95, p_gt_1000,
         per_year, oom_per_year), ``factors`` (per factor), ``seed_reported``,
         ``epoch_interactive`` and the run's settings.
     """

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from effcompute import dims
-
-
-def _x(v: float) -> str:
-    return f"{v:,.0f}x" if v >= 100 else f"{v:.2f}x"
+from effcompute.inference.summary.numbers import format_multiplier
 
 
 def format_seed_report(r: dict) -> str:
@@ -21,26 +18,26 @@ def format_seed_report(r: dict) -> str:
     ]
     for name in (dims.HARDWARE_REDUCTION, dims.COMPUTE_REDUCTION, dims.ALGORITHMIC_REDUCTION):
         s = r[name]
-        interval = f"{_x(s['p10'])} - {_x(s['p90'])}"
-        lines.append(f"{name.replace('_', ' '):24s}{_x(s['median']):>10s}{interval:>22s}{s['p_gt_1000']:>10.1%} {s['per_year']:>8.2f}{s['oom_per_year']:>8.2f}")
+        interval = f"{format_multiplier(s['lo80'])} - {format_multiplier(s['hi80'])}"
+        lines.append(f"{name.replace('_', ' '):24s}{format_multiplier(s['median']):>10s}{interval:>22s}{s['p_gt_1000']:>10.1%} {s['per_year']:>8.2f}{s['oom_per_year']:>8.2f}")
     lines += ["", f"{'factor':24s}{'median':>10s}{'80% interval':>22s}{'floored at 1':>13s}"]
     for f, s in r["factors"].items():
-        interval = f"{_x(s['p10'])} - {_x(s['p90'])}"
-        lines.append(f"{f:24s}{_x(s['median']):>10s}{interval:>22s}{s['p_floored_at_1']:>12.1%}")
+        interval = f"{format_multiplier(s['lo80'])} - {format_multiplier(s['hi80'])}"
+        lines.append(f"{f:24s}{format_multiplier(s['median']):>10s}{interval:>22s}{s['p_floored_at_1']:>12.1%}")
     sr = r["seed_reported"]
     hw, cp = r[dims.HARDWARE_REDUCTION], r[dims.COMPUTE_REDUCTION]
     lines += [
         "",
         f"{'beside seed 002':24s}{'seed says':>12s}{'ours':>12s}",
-        f"{'hardware median':24s}{_x(sr['hardware_reduction_median']):>12s}{_x(hw['median']):>12s}",
-        f"{'compute median':24s}{_x(sr['compute_reduction_median']):>12s}{_x(cp['median']):>12s}",
+        f"{'hardware median':24s}{format_multiplier(sr['hardware_reduction_median']):>12s}{format_multiplier(hw['median']):>12s}",
+        f"{'compute median':24s}{format_multiplier(sr['compute_reduction_median']):>12s}{format_multiplier(cp['median']):>12s}",
         f"{'P(hardware > 1000x)':24s}{sr['hardware_p_gt_1000']:>12.0%}{hw['p_gt_1000']:>12.1%}",
         f"{'hardware per year':24s}{sr['hardware_per_year']:>11.1f}x{hw['per_year']:>11.2f}x",
         f"{'compute per year':24s}{sr['compute_per_year']:>11.1f}x{cp['per_year']:>11.2f}x",
         "",
         "Why they differ: the seed is not self-consistent.",
-        f"  - Its table medians multiply to {_x(sr['product_of_table_medians_hardware'])} (hardware) and "
-        f"{_x(sr['product_of_table_medians_algorithmic'])} (algorithmic), yet the table prints x{sr['table_total']} and x{sr['table_algorithmic']}.",
+        f"  - Its table medians multiply to {format_multiplier(sr['product_of_table_medians_hardware'])} (hardware) and "
+        f"{format_multiplier(sr['product_of_table_medians_algorithmic'])} (algorithmic), yet the table prints x{sr['table_total']} and x{sr['table_algorithmic']}.",
         "  - Its stated intervals are not centred on its table medians (Transformer++ 1.25-6 has geometric midpoint 2.74, not 2.5;",
         "    unpublished 1.5-13 has 4.42, not 3.5; data quality 1-6 has 2.45, not 2.2), so the 'intervals' reading runs higher and",
         "    the 'table' reading lower than the seed's 414x.",
@@ -51,8 +48,8 @@ def format_seed_report(r: dict) -> str:
         "",
         f"Epoch's interactive model as quoted by the seed ({e['algorithmic_per_year']}x/yr algorithmic, "
         f"{e['hardware_efficiency_per_year']}x/yr hardware efficiency, over {e['years']:g} years):",
-        f"  compute {_x(e[dims.COMPUTE_REDUCTION])} (seed quotes ~{e['seed_quotes'][dims.COMPUTE_REDUCTION]}x), "
-        f"hardware {_x(e[dims.HARDWARE_REDUCTION])} (seed quotes ~{e['seed_quotes'][dims.HARDWARE_REDUCTION]}x)",
+        f"  compute {format_multiplier(e[dims.COMPUTE_REDUCTION])} (seed quotes ~{e['seed_quotes'][dims.COMPUTE_REDUCTION]}x), "
+        f"hardware {format_multiplier(e[dims.HARDWARE_REDUCTION])} (seed quotes ~{e['seed_quotes'][dims.HARDWARE_REDUCTION]}x)",
     ]
     return "\n".join(lines)
 
