@@ -14,7 +14,6 @@ SCORE_OBS = "score_obs"
 PAIR = "pair"
 MFU_RUN = "mfu_run"
 COST = "cost"
-HARDWARE = "hardware"
 DRAW = "draw"
 CHAIN = "chain"
 

@@ -18,8 +18,8 @@ import pymc as pm
 from effcompute.models.base import EffModel, Observed, Quantity, Role
 from effcompute.models.evidence import (
     NO_EVIDENCE_NOTE,
-    EvidenceModel,
     EvidenceData,
+    EvidenceModel,
     add_evidence_blocks,
     evidence_observations,
     evidence_quantities,

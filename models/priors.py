@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Literal
 
@@ -185,10 +185,6 @@ class FactorPrior:
             raise ValueError(f"unknown prior field(s) {sorted(unknown)} in {d!r}")
         return cls(**d)
 
-    def with_(self, **changes) -> FactorPrior:
-        """A copy with some fields changed."""
-        return replace(self, **changes)
-
 
 class _ExpHalfNormal:
     """exp(HalfNormal(sigma)): just enough of SciPy's interface for quantiles."""
@@ -238,13 +234,3 @@ def seed002_priors(reading: str = "intervals") -> dict[str, FactorPrior]:
             median=s["table_median"] if reading == "table" else None,
         )
     return priors
-
-
-def priors_to_json(priors: dict[str, FactorPrior]) -> str:
-    """Serialize a name -> prior mapping (for netCDF attrs)."""
-    return json.dumps({k: p.to_dict() for k, p in priors.items()}, sort_keys=True)
-
-
-def priors_from_json(text: str) -> dict[str, FactorPrior]:
-    """Inverse of :func:`priors_to_json`."""
-    return {k: FactorPrior.from_dict(v) for k, v in json.loads(text).items()}
