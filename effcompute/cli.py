@@ -131,7 +131,7 @@ def cmd_fit(args) -> int:
 
     result = run_fit(
         args.model, data_dir=args.data, out_dir=args.out or default_out_dir(args.data), draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
-        as_of=args.as_of, prior=args.prior, sampler=args.sampler, target_accept=args.target_accept, quiet=args.json,
+        as_of=args.as_of, prior=args.prior, sampler=args.sampler, target_accept=args.target_accept, quiet=args.json, loss_law=args.loss_law,
     )
     print_result(result, args.json, format_headline_text)
     if not result["converged"] and not args.allow_unconverged:
@@ -227,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--seed", type=int, default=1)
     f.add_argument("--as-of", type=date_arg, default=None, help="end of the period since GPT-3 (default: latest release in the data)")
     f.add_argument("--prior", choices=["seed", "weak"], default="seed", help="factor priors: seed 002's, or weakly informative")
+    f.add_argument("--loss-law", choices=["span", "hoffmann", "besiroglu"], default="span",
+                   help="trend and joint models: the loss law's constants, uncertain between the two published fits (span), or one of them")
     f.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto")
     f.add_argument("--target-accept", type=float, default=0.9)
     f.add_argument("--data", default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")

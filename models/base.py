@@ -51,6 +51,14 @@ class Role:
     FACTOR = "factor multiplier"
     FLOP_TO_MATCH = "FLOP to match GPT-3's MMLU"
     TENSION = "tension"
+    RATE_POOLED = "orders of magnitude per year, pooled over benchmarks"
+    HALVING_POOLED = "halving time, pooled over benchmarks"
+    SERIES_RATE = "orders of magnitude per year, one benchmark series"
+    ALLOCATION_PENALTY = "GPT-3's allocation penalty"
+    ALLOCATION_SHARE = "allocation share of the top-down reduction"
+    COMPUTE_TOPDOWN_FRONTIER = "compute reduction, top-down, frontier"
+    FLOP_TO_MATCH_BY_YEAR = "FLOP to match GPT-3's MMLU, by year"
+    FLOP_TO_MATCH_FRONTIER = "FLOP to match GPT-3's MMLU, frontier"
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,12 @@ class ModelConfig:
     flop_log10_sd : dict
         Measurement error of log10 training FLOP by ``flop_basis`` (0.04 ~ 10%).
     score_evaluator_sd : float
-        Extra score noise (points) for third-party evaluations.
+        Extra score noise (points) for third-party evaluations (``trend_v1`` only; the trend model learns it).
+    loss_law : {"span", "hoffmann", "besiroglu"}
+        Trend model: the loss law's constants, uncertain between Hoffmann et al. 2022 and Besiroglu et al. 2024
+        (``span``), or fixed at one of them.
+    frontier_quantile : float
+        Trend model: the quantile of the release effects that defines the frontier recipe.
     min_series_rows : int
         A benchmark at a shot count enters the trend model with at least this many scores.
     link_sd : float
@@ -72,6 +77,8 @@ class ModelConfig:
     as_of: str | None = None
     flop_log10_sd: dict = field(default_factory=lambda: {"reported": 0.04, "6ND": 0.10, "third_party_estimate": 0.25})
     score_evaluator_sd: float = 1.0
+    loss_law: str = "span"
+    frontier_quantile: float = 0.9
     min_series_rows: int = 15
     link_sd: float = 0.35
     fp8_window_years: float = 2.0
@@ -86,6 +93,10 @@ class ModelConfig:
                 dt.date.fromisoformat(str(self.as_of))
             except ValueError:
                 raise ValueError(f"as_of={self.as_of!r} is not a YYYY-MM-DD date") from None
+        if self.loss_law not in ("span", "hoffmann", "besiroglu"):
+            raise ValueError(f"loss_law={self.loss_law!r} must be one of ('span', 'hoffmann', 'besiroglu')")
+        if not 0.5 <= self.frontier_quantile < 1:
+            raise ValueError(f"frontier_quantile={self.frontier_quantile!r} must be in [0.5, 1)")
         if not self.priors:
             self.priors = {k: p.to_dict() for k, p in factor_priors(self.prior, self.reading).items()}
 

@@ -16,7 +16,8 @@ import pandas as pd
 from effcompute import dims
 from effcompute.models import equations as eq
 from effcompute.models.evidence import MFU_COEF_PRIORS, prepare_evidence
-from effcompute.models.trend import prepare_trend
+from effcompute.models import loss_law
+from effcompute.models.trend import MIDPOINT_SAMPLING_YEAR, ORG, TREND_EPOCH, prepare_trend
 
 
 def _draws(post, name) -> np.ndarray:
@@ -25,23 +26,60 @@ def _draws(post, name) -> np.ndarray:
     return v.reshape(v.shape[0] * v.shape[1], *v.shape[2:])
 
 
-def predict_scores(post, train_series: list[str], later, config, rng) -> pd.DataFrame:
-    """Predictive draws of each later score in a series the model was fitted on."""
+def score_curve_draws(posterior, series_index: int, log10_flop: np.ndarray, year: float, max_draws: int = 400) -> np.ndarray:
+    """Draws x grid of one series' score (percent) for a mean release at ``year`` over a grid of compute-optimal log10 FLOP."""
+    g = _draws(posterior, "g_series")[:, series_index]
+    step = max(1, len(g) // max_draws)
+    pick = lambda name: _draws(posterior, name)[::step, series_index][:, None]  # noqa: E731
+    x = eq.effective_log10_flop(log10_flop[None, :], g[::step, None], year - TREND_EPOCH)
+    return eq.score_curve(x, pick("floor"), pick("ceiling"), pick("slope"), pick("midpoint"))
+
+
+def release_positions(posterior) -> np.ndarray:
+    """Posterior median of each release's compute-optimal-equivalent log10 FLOP (where the figures place it)."""
+    return np.median(_draws(posterior, "log10_optimal_flop"), axis=0)
+
+
+def _law_draws(post, config) -> dict:
+    weight = _draws(post, "law_weight") if config.loss_law == "span" else (1.0 if config.loss_law == "hoffmann" else 0.0)
+    return loss_law.constants(np.asarray(weight))
+
+
+def predict_scores(post, train, later, config, rng) -> pd.DataFrame:
+    """Predictive draws (percent) of each later score in a series the model was fitted on.
+
+    ``train`` is the fitted model's :class:`~effcompute.models.trend.TrendData`. A new release draws its
+    release effect from the fitted scale, its lab effect from the fit when the lab is known (else from the
+    fitted lab scale), and carries the fitted distillation effect if it was distilled.
+    """
     test = prepare_trend(later, replace(config, min_series_rows=1))
-    g, slope, mid = _draws(post, "g_oom_per_year"), _draws(post, "slope"), _draws(post, "midpoint")
-    floor, ceil, sd = _draws(post, "floor"), _draws(post, "ceiling"), _draws(post, "score_sd")
+    series, orgs = train.coords[dims.SERIES], train.coords[ORG]
+    n = _draws(post, "g_oom_per_year").shape[0]
+    law = _law_draws(post, config)
+    g_s, floor, ceil, slope, mid_c = (_draws(post, v) for v in ("g_series", "floor", "ceiling", "slope", "midpoint_centred"))
+    sd, nu, tp = _draws(post, "score_sd"), _draws(post, "score_nu"), _draws(post, "third_party_sd")
+    release_sd, org_sd, org_eff, distill = (_draws(post, v) for v in ("release_sd", "org_sd", "org_effect", "distillation_effect"))
+    test_orgs = test.coords[ORG]
+    effects = {}
+    for k, (name, r) in enumerate(test.releases.iterrows()):
+        org = test_orgs[int(r.org)]
+        org_draw = org_eff[:, orgs.index(org)] if org in orgs else org_sd * rng.standard_normal(n)
+        own = np.sqrt(release_sd**2 + r.meas_sd**2) * rng.standard_normal(n)
+        effects[k] = loss_law.log10_optimal_flop(law, r.log10_n, r.log10_d) + own + org_draw + distill * r.distilled
+    t_centre = MIDPOINT_SAMPLING_YEAR - TREND_EPOCH
     rows = []
-    for i, score in enumerate(test.obs["value"]):
-        series = test.coords[dims.SERIES][test.obs["series"][i]]
-        if series not in train_series:
+    for i, value in enumerate(test.obs["value"]):
+        name = test.coords[dims.SERIES][test.obs["series"][i]]
+        if name not in series:
             continue
-        j = train_series.index(series)
-        r = test.releases.iloc[test.obs["release"][i]]
-        flop = r.log10_flop + r.flop_sd * rng.standard_normal(len(g))
-        mu = eq.score_curve(eq.effective_log10_flop(flop, g, r.t), floor[:, j], ceil[:, j], slope[:, j], mid[:, j])
-        noise = np.sqrt(sd[:, j] ** 2 + config.score_evaluator_sd**2 * test.obs["third_party"][i])
-        rows.append({"kind": "scores", "what": test.coords[dims.SCORE_OBS][i], "series": series,
-                     "log10_flop": r.log10_flop, "observed": score, "draws": mu + noise * rng.standard_normal(len(g))})
+        j, k = series.index(name), test.obs["release"][i]
+        r = test.releases.iloc[k]
+        x = eq.effective_log10_flop(effects[k], g_s[:, j], r.t - t_centre)
+        mu = eq.score_curve(x, floor[:, j], ceil[:, j], slope[:, j], mid_c[:, j]) / 100.0
+        sigma = np.sqrt(sd[:, j] ** 2 + tp**2 * test.obs["third_party"][i])
+        noise = sigma * rng.standard_t(nu)
+        rows.append({"kind": "scores", "what": test.coords[dims.SCORE_OBS][i], "series": name, "log10_flop": r.log10_flop, "observed": value,
+                     "draws": 100.0 * eq.sigmoid(np.log(mu / (1 - mu)) + noise)})
     return pd.DataFrame(rows)
 
 

@@ -64,7 +64,7 @@ class JointModel(EffModel):
     description = "bottom-up factors and the top-down trend together"
     nuisance = EVIDENCE_NUISANCE + TREND_NUISANCE
     pseudo_observations = (LINK,)
-    calibrated_derived = EvidenceModel.calibrated_derived + (TENSION,)
+    calibrated_derived = EvidenceModel.calibrated_derived + TrendModel.calibrated_derived + (TENSION,)
     calibration_replaces = EvidenceModel.calibration_replaces
     key_variables = EvidenceModel.key_variables[:3] + TrendModel.key_variables + (TENSION,)
 

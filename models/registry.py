@@ -13,6 +13,7 @@ MODEL_CLASSES = {
     "seed": "effcompute.models.seed_factors:SeedFactorsModel",
     "evidence": "effcompute.models.evidence:EvidenceModel",
     "trend": "effcompute.models.trend:TrendModel",
+    "trend_v1": "effcompute.models.trend_v1:TrendV1Model",
     "joint": "effcompute.models.joint:JointModel",
 }
 #: Every model name, in the order the CLI lists them.

@@ -45,8 +45,8 @@ def test_draw_simulations_gives_truth_and_data_for_every_observation(models):
     truth, data = sbc.draw_simulations(m, 3, seed=5)
     assert len(data) == 3 and set(data[0]) == set(observed_data_names(m.model).values())
     assert truth["g_oom_per_year"].shape == (3,)
-    assert data[0]["score_y"].shape == m.model["score_y"].get_value().shape
-    assert not np.allclose(data[0]["score_y"], data[1]["score_y"])
+    assert data[0]["score_logit_y"].shape == m.model["score_logit_y"].get_value().shape
+    assert not np.allclose(data[0]["score_logit_y"], data[1]["score_logit_y"])
 
 
 def test_loglik_is_highest_near_the_data_generating_point(models):
@@ -111,7 +111,7 @@ def test_forecast_predictions_from_a_mocked_fit(ds):
     from effcompute.models.forecasting import predict_mfu_and_costs, predict_scores
     from effcompute.models.trend import prepare_trend
 
-    scores = predict_scores(idata.posterior, prepare_trend(before, config).coords[dims.SERIES], after, config, rng)
+    scores = predict_scores(idata.posterior, prepare_trend(before, config), after, config, rng)
     other = predict_mfu_and_costs(idata.posterior, prepare_evidence(before, config).coords[dims.GENERATION], after, config, rng)
     assert len(scores) > 30 and set(other.kind) == {"mfu", "costs"}
     assert all(len(d) == 80 and np.isfinite(d).all() for d in pd.concat([scores, other]).draws)

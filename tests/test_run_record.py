@@ -54,14 +54,14 @@ def test_saved_run_has_loglik_named_dims_and_labelled_scores(joint_run):
     idata = az.from_netcdf(joint_run)
     assert "log_likelihood" in idata.groups() and "link" not in idata["log_likelihood"]
     assert "link" not in idata["observed_data"] and "link" not in idata["posterior_predictive"]
-    loo = az.loo(idata, var_name="score")
+    loo = az.loo(idata, var_name="score_logit")
     assert np.isfinite(loo.elpd_loo)
     assert not any(str(v).endswith("__") for v in idata["posterior"].data_vars)
     assert not any("__" in str(i) for i in az.summary(idata, kind="stats").index)
     for group in idata.groups():
         bad = [d for d in idata[group].dims if DIM_N.search(str(d))]
         assert not bad, (group, bad)
-    score = idata["observed_data"]["score"]
+    score = idata["observed_data"]["score_logit"]
     assert {"release", "series"} <= set(score.coords)
     first = str(score[dims.SCORE_OBS].values[0])
     assert first == f"{score.release.values[0]} {score.series.values[0]}"

@@ -58,7 +58,7 @@ def log_linear_baseline(train_scores: pd.DataFrame, test: pd.DataFrame) -> np.nd
     """Per-series least-squares score = a + b log10 FLOP on the pre-cutoff scores, at each test row."""
     out = np.full(len(test), np.nan)
     for series, rows in test.groupby("series"):
-        fit = train_scores[train_scores.series == series]
+        fit = train_scores[(train_scores.series == series) & np.isfinite(train_scores.log10_flop)]
         if len(fit) >= 2:
             b, a = np.polyfit(fit.log10_flop, fit.value, 1)
             out[rows.index] = a + b * rows.log10_flop
@@ -98,7 +98,7 @@ def run_forecast(cutoff, *, data_dir=None, model_name="joint", draws=500, tune=5
     post = idata.posterior
     rng = np.random.default_rng(seed)
     train = prepare_trend(before, config)
-    parts = [predict_scores(post, train.coords[dims.SERIES], after, config, rng)]
+    parts = [predict_scores(post, train, after, config, rng)]
     if dims.GENERATION in effmodel.coords():
         parts.append(predict_mfu_and_costs(post, effmodel.coords()[dims.GENERATION], after, config, rng))
     pred = pd.concat(parts, ignore_index=True)

@@ -74,13 +74,18 @@ def quantity_label(model: pm.Model, name: str, idx: tuple) -> str:
     return f"{name}[{','.join(labels)}]"
 
 
-def draw_simulations(effmodel, sims: int, seed: int) -> tuple[dict, list[dict]]:
-    """Every simulation's truth (variable -> array over sims) and data (list of container -> value)."""
+def draw_simulations(effmodel, sims: int, seed: int, fixed: dict | None = None) -> tuple[dict, list[dict]]:
+    """Every simulation's truth (variable -> array over sims) and data (list of container -> value).
+
+    ``fixed`` (free variable -> value) holds those parameters at known values (``pm.do``) while the rest are
+    drawn from the prior: a simulation study with a known truth, not an SBC (its ranks need not be uniform).
+    """
     model = effmodel.model
-    with model:
+    simulator = pm.do(model, fixed) if fixed else model
+    with simulator:
         pp = pm.sample_prior_predictive(draws=sims, random_seed=seed)
     names = {name for name, _ in ranked_quantities(effmodel)} | {rv.name for rv in model.free_RVs}
-    truth = {n: pp.prior[n].values[0] for n in names}
+    truth = {n: (pp.prior[n].values[0] if n in pp.prior else np.full(sims, float(fixed[n]))) for n in names}
     containers = observed_data_names(model)
     simulated = {c: pp.prior_predictive[obs].values[0] for obs, c in containers.items()}
     data = [{c: v[i] for c, v in simulated.items()} for i in range(sims)]
@@ -202,11 +207,12 @@ def summarize(results: list[dict], seed: int = 0) -> dict:
 
 def run_sbc(
     model_name: str, sims: int, seed: int = 1, *, data_dir=None, workers: int | None = None, settings: SBCSettings | None = None,
-    prior: str = "seed", log_path=None,
+    prior: str = "seed", log_path=None, fixed: dict | None = None,
 ) -> tuple[dict, list[dict]]:
     """Run ``sims`` simulations of one model over ``workers`` processes (default: all cores).
 
     ``log_path``, if given, receives one JSON line per finished simulation (a partial record survives an interrupted run).
+    ``fixed`` holds some parameters at known values in the simulations (:func:`draw_simulations`).
 
     Returns
     -------
@@ -220,7 +226,7 @@ def run_sbc(
 
     settings = settings or SBCSettings()
     config = ModelConfig(model=model_name, prior=prior)
-    truth, data = draw_simulations(build_model(load_dataset(data_dir), config), sims, seed)
+    truth, data = draw_simulations(build_model(load_dataset(data_dir), config), sims, seed, fixed=fixed)
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(data_dir, config.to_json(), asdict(settings))) as pool:
@@ -242,7 +248,8 @@ def run_sbc(
                 log.close()
         results.sort(key=lambda r: r["sim"])
     summary = summarize(results, seed)
-    summary.update(model=model_name, seed=seed, workers=workers, wall_seconds=time.perf_counter() - t0, settings=asdict(settings), prior=prior)
+    summary.update(model=model_name, seed=seed, workers=workers, wall_seconds=time.perf_counter() - t0, settings=asdict(settings), prior=prior,
+                   fixed=dict(fixed or {}))
     return summary, results
 
 

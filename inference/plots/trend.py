@@ -21,7 +21,8 @@ from effcompute.literature import (  # noqa: F401
     HO_ET_AL_2024_HALVING_MONTHS,
 )
 from effcompute.models.base import Role
-from effcompute.models.trend import GPT3_SERIES, TREND_EPOCH, score_curve_draws
+from effcompute.models.forecasting import release_positions, score_curve_draws
+from effcompute.models.trend import GPT3_SERIES, TREND_EPOCH
 
 #: Posterior draws used to draw curves and bands (thinned evenly).
 CURVE_DRAWS = 400
@@ -39,13 +40,14 @@ def plot_score_vs_flop(posterior, trend_data, years=None, ncols: int = 3):
     fig, axes = subplots(nrows, ncols, width=4.0 * ncols, height=3.2 * nrows + 0.6, squeeze=False, sharex=True)
     dates = rel["t"].to_numpy() + TREND_EPOCH
     norm = plt.Normalize(np.floor(dates.min()), np.ceil(dates.max()))
-    grid = np.linspace(rel["log10_flop"].min() - 0.5, rel["log10_flop"].max() + 0.5, 120)
+    x = release_positions(posterior)
+    grid = np.linspace(x.min() - 0.5, x.max() + 0.5, 120)
     curve_colors = [COLORS["prior"], COLORS["seed"], COLORS["posterior"]]
     scatter = None
     for i, (ax, s) in enumerate(zip(axes.flat, series)):
         mask = obs["series"] == i
         r = obs["release"][mask]
-        scatter = ax.scatter(10 ** rel["log10_flop"].to_numpy()[r], obs["value"][mask], c=dates[r], cmap="viridis", norm=norm, s=16, edgecolor="none")
+        scatter = ax.scatter(10 ** x[r], obs["value"][mask], c=dates[r], cmap="viridis", norm=norm, s=16, edgecolor="none")
         for year, color in zip(years, curve_colors):
             curves = score_curve_draws(posterior, i, grid, year, max_draws=CURVE_DRAWS)
             lo, med, hi = np.quantile(curves, [0.1, 0.5, 0.9], axis=0)
@@ -62,7 +64,7 @@ def plot_score_vs_flop(posterior, trend_data, years=None, ncols: int = 3):
     for ax in axes.flat[len(series):]:
         ax.set_visible(False)
     for ax in axes[-1]:
-        ax.set_xlabel("training FLOP (log scale)")
+        ax.set_xlabel("compute-optimal-equivalent training FLOP (log scale)")
     axes.flat[0].legend(title="fitted curve (80% band)", loc="upper left", fontsize=8)
     fig.colorbar(scatter, ax=axes, label="release date", shrink=0.6)
     fig.suptitle("Benchmark score vs training compute: the same score needs less FLOP each year")
@@ -86,8 +88,8 @@ def plot_flop_to_match_gpt3(posterior, trend_data=None):
         o, rel = trend_data.obs, trend_data.releases
         hit = (o["series"] == i) & (o["value"] >= GPT3_MMLU_5SHOT)
         r = o["release"][hit]
-        ax.scatter(rel["t"].to_numpy()[r] + TREND_EPOCH, 10 ** rel["log10_flop"].to_numpy()[r], s=18, color=COLORS["bottom_up"], alpha=0.8,
-                   label="releases scoring >= 43.9 on MMLU (their FLOP)")
+        ax.scatter(rel["t"].to_numpy()[r] + TREND_EPOCH, 10 ** release_positions(posterior)[r], s=18, color=COLORS["bottom_up"], alpha=0.8,
+                   label="releases scoring >= 43.9 on MMLU (their compute-optimal-equivalent FLOP)")
     ax.set_yscale("log")
     ax.set_ylabel("training FLOP (log scale)")
     ax.set_xlabel("date")

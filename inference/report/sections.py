@@ -50,7 +50,7 @@ def figures_section(view, dataset) -> Section:
                               factors.plot_compute_reduction_sources({view.model: idata})))
     if has(Role.TENSION):
         blocks.append(_figure("tension", "Tension between the two estimates", "Ratio of top-down to bottom-up R_compute; 1x means agreement.", factors.plot_tension(idata)))
-    if has(Role.RATE_TOPDOWN):
+    if has(Role.SERIES_RATE):
         td = _trend_data(view, dataset)
         if td is not None:
             blocks.append(_figure("score_vs_flop", "Benchmark score vs training FLOP",

@@ -28,7 +28,7 @@ def default_out_dir(data_dir=None) -> Path:
 
 def run_fit(
     model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=1000, chains=4, seed=1,
-    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False,
+    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False, loss_law="span",
 ) -> dict:
     """Fit one model on a data folder and save the run.
 
@@ -40,7 +40,7 @@ def run_fit(
         ``excluded`` (rows left out and why) and ``notes``.
     """
     dataset = load_dataset(data_dir)
-    config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of)
+    config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of, loss_law=loss_law)
     model = build_model(dataset, config)
     idata, timings = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
     conv = check_convergence(idata, model.gated_variables())
@@ -69,6 +69,6 @@ def run_fit(
         model, dataset.data_hash(), seed, timings.sampler,
         extra={"tension": tension, "headline": headline, "convergence": conv.to_dict(), "as_of": as_of, "excluded": result["excluded"], "notes": notes, "counts": result["counts"]},
     )
-    stem = f"{model_name}_seed{seed}" + ("" if conv.converged else "_UNCONVERGED")
+    stem = f"{model_name}_seed{seed}" + (f"_{loss_law}_law" if loss_law != "span" else "") + ("" if conv.converged else "_UNCONVERGED")
     result["path"] = str(save_run(idata, Path(out_dir) / f"{stem}.nc", attrs))
     return result

@@ -220,7 +220,7 @@ def _observations(effmodel) -> pd.DataFrame:
 
 
 #: How an observed value reads on its natural scale (the model's ``Observed.natural``).
-NATURAL = {None: lambda x: x, "exp": np.exp, "expit": lambda x: 1 / (1 + np.exp(-x))}
+NATURAL = {None: lambda x: x, "exp": np.exp, "expit": lambda x: 1 / (1 + np.exp(-x)), "logit_percent": lambda x: 100 / (1 + np.exp(-x))}
 
 
 def surprise_of_additions(carried: xr.Dataset, after, releases, seed: int = 1, max_draws: int = 1000) -> list[dict]:
