@@ -84,6 +84,17 @@ def cmd_check_forecast(args) -> int:
     return 0
 
 
+def cmd_check_residuals(args) -> int:
+    from effcompute.inference.checks.residuals import within_release_correlation
+    from effcompute.inference.runs.files import load_run
+
+    idata, _, _ = load_run(args.run)
+    result = within_release_correlation(idata)
+    print_result(result, args.json, lambda r: f"within-release correlation of standardized {r['term']} residuals: {r['correlation']:.3f} "
+                                             f"({r['pairs']} pairs of scores in {r['releases']} releases)")
+    return 0
+
+
 def register(subparsers) -> None:
     """Add ``check`` and its subcommands to the top-level parser."""
     data_opt = dict(default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
@@ -121,6 +132,11 @@ def register(subparsers) -> None:
     i.add_argument("--data", **data_opt)
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_check_influence)
+
+    r = csub.add_parser("residuals", help="correlation of a run's score residuals within releases (0: a release's scores independent given the model)")
+    r.add_argument("run", type=existing_path)
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_check_residuals)
 
     f = csub.add_parser("forecast", help="fit on releases before a cutoff, predict later releases' scores, MFU and costs")
     f.add_argument("--cutoff", type=date_arg, required=True)
