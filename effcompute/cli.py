@@ -23,6 +23,7 @@ from effcompute.cliargs import (
     print_result,
 )
 from effcompute.models.registry import MODEL_NAMES
+from effcompute.quiet import quiet_pymc_logs
 
 
 def cmd_seed(args) -> int:
@@ -295,7 +296,8 @@ def main(argv=None) -> int:
     warnings.filterwarnings("ignore", category=FutureWarning, module="arviz")
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with quiet_pymc_logs():
+            return args.func(args)
     except (ValueError, FileNotFoundError) as err:
         print(f"effcompute {args.command}: {err}", file=sys.stderr)
         return 2

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import sys
 import time
 from dataclasses import dataclass, field
 
 import pymc as pm
+
+from effcompute.quiet import quiet_pymc_logs  # noqa: F401  (re-exported: inference code imports it from here)
 
 SAMPLERS = ("auto", "nutpie", "pymc")
 #: Set to 1 to shrink every fit (notebooks and smoke runs in CI); the convergence gate still applies.
@@ -59,20 +59,6 @@ class FitTimings:
     extras_s: float = 0.0
     sampler: str = ""
     extra: dict = field(default_factory=dict)
-
-
-@contextlib.contextmanager
-def quiet_pymc_logs():
-    """Silence PyMC's 'Sampling: [...]' lines and PyTensor's BLAS advice for the duration."""
-    loggers = [logging.getLogger(n) for n in ("pymc", "pytensor.tensor.blas")]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for lg, level in zip(loggers, levels):
-            lg.setLevel(level)
 
 
 def log_progress(msg: str, quiet: bool) -> None:
