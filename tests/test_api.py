@@ -1,0 +1,43 @@
+"""The Python API on a mocked joint run: headline frame, figures by name, report."""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+import effcompute as ec
+from effcompute.inference.runs import fit_workflow as run_module
+from mock_sampling import mock_fit
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("api")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, draws=60, seed=kw.get("seed", 1), predictive=True))
+        return ec.fit(model="joint", out=tmp / "runs", seed=4, quiet=True)
+
+
+def test_fit_returns_a_run_that_load_run_reads_back(run):
+    again = ec.load_run(run.path)
+    assert again.model == "joint" and again.attrs["model_id"] == run.attrs["model_id"]
+
+
+def test_headline_is_a_frame_with_units_and_the_interval_kind(run):
+    h = run.headline()
+    assert {"label", "unit", "median", "lo80", "hi80", "lo95", "hi95", "prior_median"} <= set(h.columns)
+    assert h.loc["compute_reduction", "unit"] == "x" and h.loc["halving_time_months", "unit"] == "months"
+    assert "equal-tailed" in h.attrs["interval_kind"]
+
+
+@pytest.mark.parametrize("name", sorted(ec.api.FIGURES))
+def test_every_named_figure_draws(run, name):
+    fig = run.plot(name)
+    assert fig.axes
+
+
+def test_unknown_figure_is_a_clear_error(run):
+    with pytest.raises(ValueError, match="must be one of"):
+        run.plot("nope")
