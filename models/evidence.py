@@ -174,9 +174,10 @@ def evidence_quantities() -> list[Quantity]:
 
 
 def factor_quantities() -> list[Quantity]:
-    """One headline quantity per factor multiplier (after every scalar)."""
+    """One headline quantity per compute factor's multiplier (after every scalar); the sixth factor, hardware
+    efficiency, is the ``hardware_efficiency`` quantity already."""
     return [Quantity("multiplier", f"{f} multiplier", "x", log_scale=True, key=f"{f}_multiplier", select={dims.FACTOR: f}, role=Role.FACTOR)
-            for f in dims.FACTORS]
+            for f in dims.COMPUTE_FACTORS]
 
 
 def evidence_observations(data: EvidenceData) -> list[Observed]:

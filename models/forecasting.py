@@ -15,8 +15,8 @@ import pandas as pd
 
 from effcompute import dims
 from effcompute.models import equations as eq
-from effcompute.models.evidence import MFU_COEF_PRIORS, prepare_evidence
 from effcompute.models import loss_law
+from effcompute.models.evidence import MFU_COEF_PRIORS, prepare_evidence
 from effcompute.models.trend import MIDPOINT_SAMPLING_YEAR, ORG, TREND_EPOCH, prepare_trend
 
 

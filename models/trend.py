@@ -262,10 +262,7 @@ class TrendModel(EffModel):
         add_trend_block(self.data, self.config)
 
     def headline_quantities(self) -> list[Quantity]:
-        # the trend model's compute reduction is its top-down one
-        alias = Quantity("compute_reduction_topdown", "Compute reduction since GPT-3 (training FLOP), top-down", "x", log_scale=True,
-                         key=dims.COMPUTE_REDUCTION, tail_threshold=1000.0)
-        return trend_quantities(self.data) + [alias]
+        return trend_quantities(self.data)
 
     def observations(self) -> list[Observed]:
         return trend_observations(self.data)

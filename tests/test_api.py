@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import matplotlib
 import pytest
+from mock_sampling import mock_fit
 
 import effcompute as ec
 from effcompute.inference.runs import fit_workflow as run_module
-from mock_sampling import mock_fit
 
 matplotlib.use("Agg")
 

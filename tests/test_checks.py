@@ -133,7 +133,7 @@ def test_power_scaling_covers_every_headline_factor(models):
     sens, floor = sensitivity.power_scaling(idata, m.headline_quantities(), m.nuisance)
     # prior draws stand in for the posterior here, so the likelihood weights are degenerate and its floor is large
     assert 0 < floor["prior"] < 1 and floor["likelihood"] > 0
-    assert {f"{f}_multiplier" for f in dims.FACTORS} <= set(sens)
+    assert {f"{f}_multiplier" for f in dims.COMPUTE_FACTORS} <= set(sens)
     assert "compute_reduction" in sens and all(np.isfinite(v).all() for v in sens.values())
 
 

@@ -12,7 +12,7 @@ from effcompute.inference.plots.style import COLORS, log_multiplier_axis, subplo
 from effcompute.models.base import Role
 
 #: Roles of the multipliers :func:`plot_what_moved` shows, top to bottom.
-MOVED_ROLES = (Role.HARDWARE, Role.COMPUTE, Role.COMPUTE_TOPDOWN, Role.ALGORITHMIC, Role.FACTOR)
+MOVED_ROLES = (Role.HARDWARE, Role.COMPUTE, Role.COMPUTE_TOPDOWN, Role.ALGORITHMIC, Role.FACTOR, Role.HARDWARE_EFFICIENCY)
 
 
 def plot_what_moved(moved: dict, title: str = "What moved: medians and 80% intervals before and after the addition"):

@@ -8,17 +8,22 @@ import pandas as pd
 
 from effcompute.inference.summary.headline import comparisons
 from effcompute.inference.summary.numbers import INTERVAL_KEYS, INTERVAL_KIND, format_sig
+from effcompute.models.base import quantities_from_roles
 
 FORMATS = ("csv", "json", "md")
-COLUMNS = ["quantity", "median", "lo80", "hi80", "lo95", "hi95", "p_gt_1000", "prior_median", "prior_lo80", "prior_hi80"]
+SUMMARY = ["median", "lo80", "hi80", "lo95", "hi95"]
+COLUMNS = ["quantity", "label", "unit", *SUMMARY, "p_gt_1000", *(f"prior_{k}" for k in SUMMARY)]
 
 
-def headline_frame(headline: dict) -> pd.DataFrame:
-    """One row per quantity: posterior median and intervals, P(>1000x) where relevant, the prior beside."""
+def headline_frame(headline: dict, roles: dict | None = None) -> pd.DataFrame:
+    """One row per quantity: label and unit (from the run's roles), posterior median and intervals, P(>1000x) where
+    relevant, the prior's summary beside."""
+    declared = {q.headline_key: q for q in quantities_from_roles(roles or {})}
     rows = []
     for name, row in headline.items():
-        prior = row.get("prior", {})
-        rows.append({"quantity": name, **{k: row.get(k) for k in COLUMNS[1:7]}, "prior_median": prior.get("median"), "prior_lo80": prior.get("lo80"), "prior_hi80": prior.get("hi80")})
+        prior, q = row.get("prior", {}), declared.get(name)
+        rows.append({"quantity": name, "label": q.label if q else "", "unit": q.unit if q else "", **{k: row.get(k) for k in SUMMARY},
+                     "p_gt_1000": row.get("p_gt_1000"), **{f"prior_{k}": prior.get(k) for k in SUMMARY}})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -33,8 +38,10 @@ def render(attrs: dict, fmt: str) -> str:
         "intervals": INTERVAL_KEYS,
     }
     if fmt == "json":
-        return json.dumps({**meta, "headline": headline, "comparisons": comparisons(), "notes": attrs.get("notes", [])}, indent=2) + "\n"
-    df = headline_frame(headline)
+        units = {q.headline_key: {"label": q.label, "unit": q.unit} for q in quantities_from_roles(attrs.get("roles") or {})}
+        rows = {k: {**units.get(k, {}), **v} for k, v in headline.items()}
+        return json.dumps({**meta, "headline": rows, "comparisons": comparisons(), "notes": attrs.get("notes", [])}, indent=2) + "\n"
+    df = headline_frame(headline, attrs.get("roles"))
     if fmt == "csv":
         for k in ("model", "as_of", "data_hash", "seed", "converged", "interval_kind"):
             df[k] = meta[k]
@@ -45,13 +52,14 @@ def render(attrs: dict, fmt: str) -> str:
         f"As of {meta['as_of']}; data hash `{meta['data_hash'][:12]}`; seed {meta['seed']}; converged: {meta['converged']}.",
         f"Intervals are {INTERVAL_KIND}: 80% = 10th-90th percentile, 95% = 2.5th-97.5th.",
         "",
-        "| quantity | median | 80% interval | 95% interval | P(>1000x) | prior median (80%) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| quantity | unit | median | 80% interval | 95% interval | P(>1000x) | prior median (80%; 95%) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for _, r in df.iterrows():
-        prior = "" if pd.isna(r.prior_median) else f"{format_sig(r.prior_median)} ({format_sig(r.prior_lo80)} to {format_sig(r.prior_hi80)})"
+        prior = "" if pd.isna(r.prior_median) else (f"{format_sig(r.prior_median)} ({format_sig(r.prior_lo80)} to {format_sig(r.prior_hi80)}; "
+                                                    f"{format_sig(r.prior_lo95)} to {format_sig(r.prior_hi95)})")
         p = "" if pd.isna(r.p_gt_1000) else f"{r.p_gt_1000:.1%}"
-        lines.append(f"| {r.quantity} | {format_sig(r['median'])} | {format_sig(r.lo80)} to {format_sig(r.hi80)} | {format_sig(r.lo95)} to {format_sig(r.hi95)} | {p} | {prior} |")
+        lines.append(f"| {r.quantity} | {r.unit} | {format_sig(r['median'])} | {format_sig(r.lo80)} to {format_sig(r.hi80)} | {format_sig(r.lo95)} to {format_sig(r.hi95)} | {p} | {prior} |")
     for note in attrs.get("notes", []):
         lines += ["", f"Note: {note}"]
     return "\n".join(lines) + "\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from effcompute import dims
 from effcompute.inference.summary.headline import quantity_draws, summarize_draws
+from effcompute.models.base import Role
 
 LOG_RATIO = "log ratio"
 
@@ -14,9 +14,12 @@ def _log_draws(group, quantity):
     return np.log(quantity_draws(group, quantity))
 
 
-def compute_reduction_quantity(quantities):
-    """The quantity a run reports as its compute reduction (headline key ``compute_reduction``)."""
-    return next(q for q in quantities if q.headline_key == dims.COMPUTE_REDUCTION)
+def compute_reduction_quantity(quantities, role: str):
+    """The run's compute reduction of ``role`` (bottom-up or top-down)."""
+    found = [q for q in quantities if q.role == role]
+    if not found:
+        raise ValueError(f"the run reports no {role}")
+    return found[0]
 
 
 def percentile_of(value: float, draws) -> float:
@@ -37,7 +40,7 @@ def tension_between_runs(evidence_idata, evidence_quantities, trend_idata, trend
         1 means the other model did not expect it).
     """
     rng = np.random.default_rng(seed)
-    ev_q, tr_q = compute_reduction_quantity(evidence_quantities), compute_reduction_quantity(trend_quantities)
+    ev_q, tr_q = compute_reduction_quantity(evidence_quantities, Role.COMPUTE), compute_reduction_quantity(trend_quantities, Role.COMPUTE_TOPDOWN)
     bottom = _log_draws(evidence_idata.posterior, ev_q)
     top = _log_draws(trend_idata.posterior, tr_q)
     n = min(len(bottom), len(top))
