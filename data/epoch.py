@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from effcompute.data.load import read_csv
+from effcompute.data.names import canonical_org
 from effcompute.data.schema import SCHEMAS, check_links, check_table
 
 #: Environment variable naming a folder with Epoch's CSVs (for cross-checks and tests).
@@ -98,6 +99,9 @@ CROSSCHECK_FIELDS = ("params_total", "train_tokens", "train_flop", "n_chips", "g
 HARDWARE_SOURCE_URL = "https://epoch.ai/data/machine-learning-hardware"
 NOTES_MAX_CHARS = 300
 _URL = re.compile(r"https?://\S+?(?=,\s*https?://|\s|$)")
+#: Columns an Epoch models file must have (``all_ai_models.csv`` / ``notable_ai_models.csv``) and a hardware file.
+MODEL_COLUMNS = ("Model", "Domain", "Organization", "Publication date", "Parameters", "Training compute (FLOP)", "Link")
+HARDWARE_COLUMNS = ("Hardware name", "Manufacturer", "Release date", "Tensor-FP16/BF16 performance (FLOP/s)")
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,26 @@ class ImportResult:
     counts: dict
     notes: tuple = ()
     hardware: pd.DataFrame | None = None
+
+
+def read_epoch_csv(path, required: tuple, what: str = "Epoch AI models") -> pd.DataFrame:
+    """An Epoch CSV, checked to have the columns this module reads.
+
+    Raises
+    ------
+    ValueError
+        Naming the file: not UTF-8 or not CSV (with the line), no rows, or lacking a column.
+    """
+    path = Path(path)
+    raw = read_csv(path, one_line_cells=False)
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        found = ", ".join(repr(c) for c in list(raw.columns)[:6]) + (", ..." if len(raw.columns) > 6 else "")
+        raise ValueError(f"{str(path)!r} is not an {what} CSV: it lacks the column(s) {', '.join(map(repr, missing))} (its header has {found}); "
+                         "download the file from https://epoch.ai/data")
+    if raw.empty:
+        raise ValueError(f"{str(path)!r} has a header but no rows")
+    return raw
 
 
 def _num(raw: pd.DataFrame, column: str) -> pd.Series:
@@ -188,7 +212,7 @@ def epoch_to_releases(raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "name": _text(raw, "Model"),
-            "org": _text(raw, "Organization"),
+            "org": _text(raw, "Organization").map(canonical_org),
             "release_date": _text(raw, "Publication date"),
             "params_total": params,
             "params_active": params,
@@ -269,7 +293,7 @@ def import_epoch_models(path, since=None, domain: str | None = "Language") -> Im
         ``cost_basis="estimate_amortized"`` where Epoch gives a 2023-USD cost)
         and ``dropped`` with ``epoch_model``, ``category``, ``reason``.
     """
-    raw = read_csv(Path(path))
+    raw = read_epoch_csv(path, MODEL_COLUMNS)
     rel = epoch_to_releases(raw)
     model = rel["name"].fillna("")
     since = pd.Timestamp(since) if since is not None else None
@@ -316,7 +340,7 @@ def import_epoch_hardware(path) -> ImportResult:
         ``hardware`` in our ``hardware.csv`` schema (``releases`` is None) and
         ``dropped`` with ``epoch_hardware``, ``category``, ``reason``.
     """
-    raw = read_csv(Path(path))
+    raw = read_epoch_csv(path, HARDWARE_COLUMNS, "Epoch AI ML hardware")
     name = _text(raw, "Hardware name").fillna("")
     key = name.map(HARDWARE_NAME_MAP)
     out = pd.DataFrame(
@@ -415,7 +439,7 @@ def crosscheck(dataset, epoch_models_path, tolerance: float = 0.10) -> pd.DataFr
         discuss the field, see :data:`FIELD_WORDS`). ``attrs["unmatched"]`` lists releases with no Epoch row.
     """
     ours = dataset["releases"]
-    epoch = epoch_to_releases(read_csv(Path(epoch_models_path)))
+    epoch = epoch_to_releases(read_epoch_csv(epoch_models_path, MODEL_COLUMNS))
     epoch = epoch.drop_duplicates("name").set_index("name")
     matches = match_epoch_models(ours["name"], epoch.index)
     rows = []
