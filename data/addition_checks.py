@@ -121,7 +121,8 @@ def _locate(issue, offsets: dict, additions: Additions) -> str | None:
     entry = issue.line - 2 - offsets[table]
     if entry < 0:
         return None
-    return f"{table} entry {entry + 1} field {issue.column!r}: value {_value(additions, table, entry, issue.column, issue.value)} {issue.problem}"
+    value = _value(additions, table, entry, issue.column, issue.value)
+    return f"{table} entry {entry + 1} field {issue.column!r}: " + ("" if value == "None" else f"value {value} ") + issue.problem
 
 
 def closest_names(name: str, known: list[str], n: int = 3) -> list[str]:

@@ -23,6 +23,7 @@ LOOSE_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 #: First characters that make a spreadsheet run a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@")
 SHOWN_CHARS = 80
+CONTROL_NAMES = {"\r": "carriage return", "\n": "line feed", "\t": "tab", "\x00": "NUL", "\x1b": "escape", "\x7f": "delete"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def text_problem(value, max_len: int) -> str | None:
         return None
     bad = next((ch for ch in value if unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
     if bad is not None:
-        name = unicodedata.name(bad, "control character")
+        name = CONTROL_NAMES.get(bad) or unicodedata.name(bad, "control character")
         return f"contains U+{ord(bad):04X} ({name.lower()}); text must be one line without control characters"
     if value.startswith(FORMULA_START):
         return f"starts with {value[0]!r}, which a spreadsheet runs as a formula; text may not start with {' '.join(FORMULA_START)}"

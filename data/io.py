@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -66,8 +67,11 @@ def read_csv_records(text: str, file: str, one_line_cells: bool = True) -> tuple
         column name, a row with too many or too few fields, a blank line
         between rows, a line break inside a cell, a quote left open.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems, records, previous = [], [], 0
+    if one_line_cells:
+        problems += [(text.count("\n", 0, m.start()) + 1, "holds a carriage return (U+000D) that does not end the line; remove it")
+                     for m in re.finditer(r"\r(?!\n)", text)][:20]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for cells in reader:
             first, previous = previous + 1, reader.line_num

@@ -176,8 +176,11 @@ def check_table(name: str, df: pd.DataFrame, file: str | None = None) -> tuple[p
     if issues:
         return df, issues
     issues, flagged = cell_issues(df, schema.columns, file)
+    clean = df.copy()  # pandera sees the flagged cells as empty: each problem is told once, by the cell check
+    for i, column in flagged:
+        clean.at[i, column] = None
     try:
-        checked = schema.validate(df, lazy=True)
+        checked = schema.validate(clean, lazy=True)
     except SchemaErrors as err:
         checked = df
         for _, fc in err.failure_cases.iterrows():

@@ -1,8 +1,10 @@
 """The ``effcompute`` command line.
 
 Human output is a readable table; ``--json`` prints one JSON object on stdout
-and nothing else. Errors go to stderr with exit code 2 (bad input) or 1
-(failed check).
+and nothing else. Errors go to stderr as one message naming the command, the
+file and what to do, with exit code 2 (bad input, a damaged workspace, a full
+disk, a file this user may not write) or 1 (failed check, internal failure);
+``--debug`` adds the traceback (:mod:`effcompute.cli_errors`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import warnings
 import numpy as np
 
 from effcompute import __version__
+from effcompute.cli_errors import DEBUG_FLAG, run_guarded, split_debug
+from effcompute.cli_paths import check_output_file
 from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
 
 
@@ -75,9 +79,10 @@ def cmd_data_import_epoch(args) -> int:
     from effcompute.data.epoch import import_epoch_models
     from effcompute.data.io import write_csv_atomic
 
+    out = args.out / "releases.csv"
+    check_output_file(out, reads=[args.file], force=args.force)
     result = import_epoch_models(args.file, since=args.since)
     args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / "releases.csv"
     write_csv_atomic(result.releases, out)
     print(f"wrote {len(result.releases)} release(s) to {out}")
     if len(result.dropped):
@@ -154,6 +159,8 @@ def cmd_export(args) -> int:
     from effcompute.inference.export import render
     from effcompute.inference.runio import load_run
 
+    if args.out:
+        check_output_file(args.out, reads=[args.run], force=args.force)
     _, _, attrs = load_run(args.run)
     text = render(attrs, args.format)
     if args.out:
@@ -189,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     p = argparse.ArgumentParser(prog="effcompute", description="How much less hardware and compute a GPT-3-level model needs today, and why.")
     p.add_argument("--version", action="version", version=f"effcompute {__version__}")
+    p.add_argument(DEBUG_FLAG, action="store_true", help="on a failure, show the traceback too (accepted anywhere on the line)")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("seed", help="seed 002's Monte Carlo as a PyMC prior model, beside the seed's own figures")
@@ -229,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="write a run's headline summaries as CSV, JSON or Markdown")
     ex.add_argument("run", type=existing_path)
     ex.add_argument("--format", choices=["csv", "json", "md"], required=True)
-    ex.add_argument("--out", type=path_arg, default=None, help="file to write (default: stdout)")
+    ex.add_argument("--out", type=path_arg, default=None, help="file to write (default: stdout); never the run itself")
+    ex.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     ex.set_defaults(func=cmd_export)
 
     te = sub.add_parser("tension", help="compare separately fitted evidence and trend runs")
@@ -254,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("file", type=existing_path)
     im.add_argument("--out", type=path_arg, required=True, help="folder to write releases.csv into")
     im.add_argument("--since", type=date_arg, default=None, help="keep models published on or after this date")
+    im.add_argument("--force", action="store_true", help="overwrite an existing releases.csv in --out")
     im.set_defaults(func=cmd_data_import_epoch)
     cc = dsub.add_parser("crosscheck", help="our figures vs Epoch's where both exist")
     cc.add_argument("--epoch", type=existing_path, default=None, help="Epoch models CSV (default: shared/reference beside the repo)")
@@ -277,15 +287,8 @@ def _command_modules():
 def main(argv=None) -> int:
     """Entry point of the ``effcompute`` console script."""
     warnings.filterwarnings("ignore", category=FutureWarning, module="arviz")
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except (ValueError, FileNotFoundError) as err:
-        print(f"effcompute {args.command}: {err}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # output piped into `head` and closed early
-        sys.stderr.close()
-        return 0
+    argv, debug = split_debug(list(sys.argv[1:] if argv is None else argv))
+    return run_guarded(build_parser().parse_args(argv), debug)
 
 
 if __name__ == "__main__":
