@@ -40,13 +40,13 @@ def _six_nd(i: int, row) -> list[str]:
     if flop and tokens and params:
         ratio = flop / (FLOP_PER_PARAM_TOKEN * params * tokens)
         if not low <= ratio <= SIX_ND_RATIO[1]:
-            return [f"releases entry {i + 1} field 'train_flop': value {row['train_flop']} is {ratio:.3g} x 6 x params x tokens "
+            return [f"releases entry {i + 1} field 'train_flop': value {_bare(row['train_flop'])} is {ratio:.3g} x 6 x params x tokens "
                     f"= {FLOP_PER_PARAM_TOKEN * params * tokens:.3g}; expected within {SIX_ND_RATIO[0]:.2g}x to {SIX_ND_RATIO[1]:g}x of it (FLOP, not PFLOP or FLOP/s?)"]
     elif flop and params:
         implied = flop / (FLOP_PER_PARAM_TOKEN * params)
         lo, hi, _ = TOKENS
         if not lo <= implied <= hi:
-            return [f"releases entry {i + 1} field 'train_flop': value {row['train_flop']} implies {implied:.3g} training tokens for "
+            return [f"releases entry {i + 1} field 'train_flop': value {_bare(row['train_flop'])} implies {implied:.3g} training tokens for "
                     f"{params:.3g} parameters (FLOP = 6ND); expected {lo:g} to {hi:g} tokens"]
     return []
 
@@ -61,7 +61,7 @@ def _magnitudes(additions: Additions) -> list[str]:
             if table in ("releases", "mfu"):
                 mfu = _number(row.get("mfu"))
                 if mfu is not None and 1 < mfu <= 100:
-                    problems.append(f"{table} entry {i + 1} field 'mfu': value {row['mfu']} looks like a percentage; expected a fraction from 0 to 1")
+                    problems.append(f"{table} entry {i + 1} field 'mfu': value {_bare(row['mfu'])} looks like a percentage; expected a fraction from 0 to 1")
     return problems
 
 
@@ -104,11 +104,15 @@ def _duplicates(additions: Additions, current: dict) -> list[str]:
     return problems
 
 
+def _bare(value) -> str:
+    """A cell as a message shows it: a short plain number bare, anything else quoted (and cut if long)."""
+    return value if isinstance(value, str) and len(value) <= 40 and NUMBER.fullmatch(value) else shown(value)
+
+
 def _value(additions: Additions, table: str, entry: int, column, fallback) -> str:
-    """A cell of the additions as the user wrote it: a plain number bare, anything else quoted."""
+    """A cell of the additions as the user wrote it (see :func:`_bare`)."""
     df = additions.tables[table]
-    value = df.at[entry, column] if column in df.columns and entry < len(df) else fallback
-    return value if isinstance(value, str) and NUMBER.fullmatch(value) else shown(value)
+    return _bare(df.at[entry, column] if column in df.columns and entry < len(df) else fallback)
 
 
 def _locate(issue, offsets: dict, additions: Additions) -> str | None:

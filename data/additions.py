@@ -125,7 +125,10 @@ def rows_to_frame(table: str, rows: list[dict], source: str) -> pd.DataFrame:
     if problems:
         raise AdditionError(problems, source)
     dates = [c for c in columns if (SCHEMAS[table].columns[c].metadata or {}).get("kind") == "date"]
-    cells = [{c: _cell(row.get(c), f"{table} entry {i + 1} field {c!r}") for c in columns} for i, row in enumerate(rows)]
+    try:
+        cells = [{c: _cell(row.get(c), f"{table} entry {i + 1} field {c!r}") for c in columns} for i, row in enumerate(rows)]
+    except AdditionError as err:
+        raise AdditionError(err.problems, source) from None
     for row in cells:
         row.update({c: normal_date(row[c]) for c in dates})
     return pd.DataFrame(cells, columns=columns, dtype=object)

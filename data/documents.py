@@ -12,6 +12,7 @@ refuses repeated keys and deep nesting before the parser sees them.
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import yaml
@@ -65,12 +66,21 @@ class StrictLoader(yaml.SafeLoader):
 
 
 def _decimal_int(loader, node):
-    return int(loader.construct_scalar(node).replace("+", ""), 10)
+    """A decimal int (``0100`` is 100, not octal 64); a numeral too long for one stays text."""
+    text = loader.construct_scalar(node)
+    return text if len(text) > 300 else int(text.replace("+", ""), 10)
 
 
 def _float(loader, node):
-    text = loader.construct_scalar(node).lower()
-    return float(text.replace(".inf", "inf").replace(".nan", "nan"))
+    """A float; a numeral that overflows (``1e400``) stays text, so that messages show it as written."""
+    text = loader.construct_scalar(node)
+    value = float(text.lower().replace(".inf", "inf").replace(".nan", "nan"))
+    return text if math.isinf(value) and "inf" not in text.lower() else value
+
+
+def _json_float(text: str):
+    value = float(text)
+    return text if math.isinf(value) else value
 
 
 StrictLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
@@ -134,7 +144,7 @@ def load_json(text: str):
     if json_depth(text) > MAX_DEPTH:
         raise DocumentError(f"nested deeper than {MAX_DEPTH} levels")
     try:
-        return json.loads(text, object_pairs_hook=_no_repeats)
+        return json.loads(text, object_pairs_hook=_no_repeats, parse_float=_json_float, parse_int=lambda t: t if len(t) > 300 else int(t))
     except json.JSONDecodeError as err:
         raise DocumentError(f"syntax: {err.msg} (line {err.lineno}, column {err.colno})") from None
     except RecursionError:

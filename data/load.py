@@ -54,7 +54,8 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         return bundled_data_dir()
     path = Path(chosen)
     if not path.is_dir():
-        raise FileNotFoundError(f"data folder {str(path)!r} does not exist (from {'--data' if data_dir else DATA_ENV})")
+        what = "is a file, not a folder" if path.exists() else "does not exist"
+        raise FileNotFoundError(f"data folder {str(path)!r} {what} (from {'--data' if data_dir else DATA_ENV})")
     if is_workspace(path):
         return Workspace.open(path).data_dir
     return path
@@ -84,8 +85,8 @@ def read_table(path) -> tuple[pd.DataFrame | None, list[SchemaIssue]]:
     path = Path(path)
     try:
         return read_csv(path), []
-    except FileNotFoundError as err:
-        return None, [SchemaIssue(path.name, None, None, None, "file is missing" if not path.is_dir() else str(err))]
+    except FileNotFoundError:
+        return None, [SchemaIssue(path.name, None, None, None, "is a folder, not a file" if path.is_dir() else "file is missing")]
     except CsvFormatError as err:
         return None, [SchemaIssue(path.name, line, None, None, msg) for line, msg in err.problems]
     except OSError as err:
@@ -103,7 +104,7 @@ def load_table(name: str, data_dir=None, validate: bool = True) -> pd.DataFrame:
     if name not in TABLES:
         raise ValueError(f"table={name!r} must be one of {TABLES}")
     path = resolve_data_dir(data_dir) / f"{name}.csv"
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"table file {str(path)!r} does not exist")
     df, issues = read_table(path)
     if not issues and validate:

@@ -245,7 +245,7 @@ class Workspace:
 
     def append_history(self, entry: dict) -> None:
         """Append one JSON line (with a timestamp) to the history log, whole or not at all, after verifying the log."""
-        append_history(self.root / HISTORY, entry)
+        append_history(self.root / HISTORY, entry, first=entry.get("action") == "init")
 
     def _write_version(self, contents: dict[str, bytes]) -> str:
         versions = self.root / "versions"

@@ -75,15 +75,19 @@ def _parse(lines: list[str], path: Path) -> tuple[list[dict], int | None]:
     return records, None
 
 
-def read_history(path: Path) -> list[dict]:
+def read_history(path: Path, must_exist: bool = True) -> list[dict]:
     """Every record of a history log, oldest first, each line verified.
 
     Raises
     ------
     WorkspaceError
-        Naming the file and line that is not a complete record, and what to do.
+        If the log is missing (unless not ``must_exist``) or not a file, or
+        naming the line that is not a complete record, and what to do.
     """
     if not path.is_file():
+        if path.exists() or must_exist:
+            raise WorkspaceError(f"{str(path)!r} is {'not a file' if path.exists() else 'missing'}: the workspace's log of changes is damaged; "
+                                 "restore it from a backup (the tables themselves are in versions/)")
         return []
     text = path.read_text(encoding="utf-8", errors="replace")
     lines = text.split("\n")
@@ -99,9 +103,9 @@ def read_history(path: Path) -> list[dict]:
     raise WorkspaceError(f"{what}; lines after it follow, so it cannot be set aside safely: restore {HISTORY} from a backup or mend line {bad} by hand")
 
 
-def append_history(path: Path, entry: dict) -> None:
-    """Verify the log, then append ``entry`` (with a timestamp) as one whole line."""
-    read_history(path)
+def append_history(path: Path, entry: dict, first: bool = False) -> None:
+    """Verify the log, then append ``entry`` (with a timestamp) as one whole line (``first``: the log may not exist yet)."""
+    read_history(path, must_exist=not first)
     unterminated = path.is_file() and path.stat().st_size > 0 and path.read_bytes()[-1:] != b"\n"
     append_line(path, ("\n" if unterminated else "") + json.dumps({"time": now(), **entry}, default=str))
 
@@ -134,11 +138,12 @@ def now() -> str:
 
 
 def clean_stale(root: Path) -> list[str]:
-    """Remove what killed writers left: staging folders, temp files, version folders never logged. Call under the lock."""
+    """Remove what killed writers left: staging folders, temp files, and version folders newer than any logged. Call under the lock."""
     removed = [p for p in (root / "versions").glob(".staging-*")] + [p for p in root.glob(".*.tmp")]
-    logged = {r.get("version") for r in read_history(root / HISTORY)}
-    head = read_head(root)
-    removed += [p for p in (root / "versions").glob("v[0-9]*") if p.is_dir() and p.name not in logged | {head}]
+    logged = {r.get("version") for r in read_history(root / HISTORY)} | {read_head(root)}
+    newest = max((int(v[1:]) for v in logged if isinstance(v, str) and VERSION.fullmatch(v)), default=None)
+    removed += [p for p in (root / "versions").glob("v[0-9]*")
+                if newest is not None and VERSION.fullmatch(p.name) and int(p.name[1:]) > newest and p.is_dir()]
     for p in removed:
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
     return [p.name for p in removed]
