@@ -106,7 +106,7 @@ class Workspace:
         if not isinstance(marker, dict) or marker.get("format") != FORMAT:
             found = marker.get("format") if isinstance(marker, dict) else type(marker).__name__
             raise WorkspaceError(f"{str(root / MARKER)!r}: format {found!r} is not {FORMAT!r}")
-        if writable and not os.access(root, os.W_OK):
+        if writable and not os.access(root, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
             raise WorkspaceError(f"workspace {str(root)!r} is not writable by this user")
         return cls(root)
 
@@ -254,6 +254,7 @@ class Workspace:
         staging = versions / f".staging-{name}-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
+        final = None
         try:
             for table, data in contents.items():
                 with open(staging / f"{table}.csv", "wb") as fh:
@@ -262,9 +263,10 @@ class Workspace:
                     os.fsync(fh.fileno())
             _fsync_dir(staging)
             os.rename(staging, versions / name)
+            final = versions / name
             _fsync_dir(versions)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(final or staging, ignore_errors=True)
             raise
         return name
 
@@ -272,7 +274,8 @@ class Workspace:
         if not (self.root / "versions" / version).is_dir():
             raise WorkspaceError(f"version {version!r} is missing from {str(self.root / 'versions')!r}")
         write_text_atomic(version + "\n", self.root / "HEAD")
-        _fsync_dir(self.root)
+        with contextlib.suppress(OSError):  # HEAD is replaced: the change took effect; this only makes it durable sooner
+            _fsync_dir(self.root)
 
 
 def _remove_dead_inits(root: Path) -> None:

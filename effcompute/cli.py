@@ -17,7 +17,7 @@ import numpy as np
 
 from effcompute import __version__
 from effcompute.cli_errors import DEBUG_FLAG, run_guarded, split_debug
-from effcompute.cli_paths import check_output_file
+from effcompute.cli_paths import check_output_file, output_folder
 from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
 
 
@@ -82,8 +82,8 @@ def cmd_data_import_epoch(args) -> int:
     out = args.out / "releases.csv"
     check_output_file(out, reads=[args.file], force=args.force)
     result = import_epoch_models(args.file, since=args.since)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_csv_atomic(result.releases, out)
+    with output_folder(args.out):
+        write_csv_atomic(result.releases, out)
     print(f"wrote {len(result.releases)} release(s) to {out}")
     if len(result.dropped):
         print(f"dropped {len(result.dropped)} row(s):")

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from pathlib import Path
@@ -93,6 +94,21 @@ def check_output_folder(path: Path) -> None:
     for root in (p for p in resolved.parents if is_workspace(p)):
         if resolved == root / "versions" or root / "versions" in resolved.parents:
             raise ValueError(f"--out {str(path)!r} is inside {str(root / 'versions')!r}, whose folders only 'add-release' and 'undo' write; name another folder")
+
+
+@contextlib.contextmanager
+def output_folder(path: Path):
+    """Make ``path`` (and missing parents) for the block's output; if the block fails, remove the folders it made."""
+    path = Path(path)
+    made = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    except BaseException:
+        for p in made:  # deepest first
+            with contextlib.suppress(OSError):
+                p.rmdir()
+        raise
 
 
 def _no_file_in_the_way(folder: Path) -> None:
