@@ -95,7 +95,8 @@ def cmd_data_import_epoch(args) -> int:
 def cmd_data_crosscheck(args) -> int:
     import pandas as pd
 
-    from effcompute.data.epoch import EPOCH_MODELS_FILE, REFERENCE_ENV, crosscheck, reference_dir
+    from effcompute.data.epoch import EPOCH_MODELS_FILE, REFERENCE_ENV, reference_dir
+    from effcompute.data.epoch_crosscheck import crosscheck
     from effcompute.data.load import load_dataset
 
     epoch_file = args.epoch or reference_dir() / EPOCH_MODELS_FILE
