@@ -80,7 +80,7 @@ def cmd_data_import_epoch(args) -> int:
     from effcompute.data.io import write_csv_atomic
 
     out = args.out / "releases.csv"
-    check_output_file(out, reads=[args.file], force=args.force)
+    check_output_file(out, reads=[args.file], force=args.force, make_folder=True)
     result = import_epoch_models(args.file, since=args.since)
     with output_folder(args.out):
         write_csv_atomic(result.releases, out)

@@ -12,8 +12,8 @@ import errno
 import sys
 import traceback
 
-#: Longest message printed for an error whose text is not ours (a library's can embed a whole document).
-MAX_MESSAGE = 2000
+#: A message is cut to this many lines of at most this many characters (a library's can embed a whole document).
+MAX_LINES, MAX_LINE = 60, 500
 DEBUG_FLAG = "--debug"
 
 
@@ -47,13 +47,19 @@ def _os_message(err: OSError) -> str:
     return f"{where}: {err.strerror or err}" + ("; check that the folder exists" if isinstance(err, FileNotFoundError) else "")
 
 
+def bounded(text: str) -> str:
+    """``text`` with at most :data:`MAX_LINES` lines, each cut to :data:`MAX_LINE` characters."""
+    lines = [line if len(line) <= MAX_LINE else line[:MAX_LINE] + f"... ({len(line)} characters in all)" for line in text.splitlines()[:MAX_LINES]]
+    more = len(text.splitlines()) - MAX_LINES
+    return "\n".join(lines + ([f"... and {more} more lines"] if more > 0 else []))
+
+
 def describe(err: BaseException) -> tuple[int, str]:
     """The exit status and the message for an exception that reached the top."""
     if isinstance(err, OSError):
         return 2, _os_message(err)
     if isinstance(err, ValueError):  # our validation errors, WorkspaceError, and bad values met in libraries
-        text = str(err)
-        return 2, text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + f"... ({len(text)} characters in all)"
+        return 2, bounded(str(err))
     if isinstance(err, MemoryError):
         return 1, "ran out of memory; the input may be far larger than expected"
     what = f"{type(err).__name__}: {str(err)[:200]}"

@@ -58,7 +58,13 @@ def check_run_file(path) -> dict:
     """
     from effcompute.inference.runio import ATTR_PREFIX, load_run
 
-    _, _, attrs = load_run(path)
+    try:
+        _, _, attrs = load_run(path)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as err:  # the model config attribute is not one
+        if isinstance(err, ValueError) and str(path) in str(err):
+            raise
+        raise ValueError(f"run file {str(path)!r}: {ATTR_PREFIX}config is malformed ({type(err).__name__}: {str(err)[:100]}); "
+                         "it was edited or damaged: fit it again with 'effcompute fit'") from None
     bad = [f"{ATTR_PREFIX}{k} is missing" if k not in attrs else f"{ATTR_PREFIX}{k} is not {what}"
            for k, (test, what) in RUN_ATTRS.items() if k not in attrs or not test(attrs[k])]
     if bad:
@@ -66,12 +72,14 @@ def check_run_file(path) -> dict:
     return attrs
 
 
-def check_output_file(path: Path, reads=(), force: bool = False) -> None:
-    """Refuse an output file that is a folder, sits under a file, is an input, or exists (unless ``force``)."""
+def check_output_file(path: Path, reads=(), force: bool = False, make_folder: bool = False) -> None:
+    """Refuse an output file that is a folder, sits under a file or in a missing folder (unless ``make_folder``), is an input, or exists (unless ``force``)."""
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"--out {str(path)!r} is a folder where the output file goes; name a file, e.g. {str(path / 'out.txt')!r}")
     _no_file_in_the_way(path.parent)
+    if not make_folder and not path.parent.is_dir():
+        raise ValueError(f"--out {str(path)!r}: its folder {str(path.parent)!r} does not exist; make it first, or name a file in an existing folder")
     for source in reads:
         if source and path.exists() and Path(source).exists() and path.resolve() == Path(source).resolve():
             raise ValueError(f"--out {str(path)!r} is the file this command reads; writing it would destroy it: name another file")

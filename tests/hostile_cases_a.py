@@ -104,6 +104,7 @@ C2 = [
     Case(2, "export-into-a-folder", ("export", "{run}", "--format", "csv", "--out", "{tmp}/ws"), ("ws", "is a folder where the output file goes"), needs_run=True),
     Case(2, "export-under-a-file", ("export", "{run}", "--format", "csv", "--out", "{tmp}/x.txt/out.csv"), ("x.txt", "is a file, so nothing can be written under it"),
          needs_run=True, setup=_file("x.txt")),
+    Case(2, "export-into-a-missing-folder", ("export", "{run}", "--format", "csv", "--out", "{tmp}/nowhere/out.csv"), ("nowhere", "does not exist"), needs_run=True),
     Case(2, "report-into-a-file", ("report", "{run}", "--out", "{tmp}/x.txt", "--no-loo"), ("x.txt", "is a file where an output folder goes"), needs_run=True, setup=_file("x.txt")),
     Case(2, "fit-into-a-file", ("fit", "--model", "trend", "--out", "{tmp}/x.txt"), ("x.txt", "is a file where an output folder goes"), setup=_file("x.txt")),
     Case(2, "sbc-into-a-file", ("check", "sbc", "--model", "trend", "--sims", "1", "--out", "{tmp}/x.txt"), ("x.txt", "is a file where an output folder goes"), setup=_file("x.txt")),

@@ -76,6 +76,8 @@ C10 = [
         ("summary", "seed", '"one"'), ("export", "as_of", '"soon"'), ("sensitivity", "convergence", '{"converged": "yes"}'), ("influence", "headline", None),
     ]
 ] + [
+    Case(10, "summary-of-a-run-with-garbage-config", ("summary", "{run}"), ("run.nc", "effcompute_config is malformed"), needs_run=True, setup=_attr("config", "garbage")),
+    Case(10, "export-of-a-run-with-a-list-config", ("export", "{run}", "--format", "csv"), ("run.nc", "effcompute_config is malformed"), needs_run=True, setup=_attr("config", "[]")),
     Case(10, "tension-with-a-damaged-run", ("tension", "{run}", "{run}"), ("run.nc", "effcompute_headline is missing"), needs_run=True, setup=_attr("headline")),
     Case(10, "add-release-data-is-a-file", ("add-release", "--data", "{tmp}/x.txt", "--name", "X", "--no-refit"), ("x.txt", "does not exist"),
          setup=lambda ctx: (ctx.tmp / "x.txt").write_text("x")),
