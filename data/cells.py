@@ -127,10 +127,11 @@ def cell_issues(df: pd.DataFrame, columns: dict, file: str) -> tuple[list[Schema
     """
     issues, cells = [], set()
     for name, column in columns.items():
-        meta = (column.metadata or {}) if name in df.columns else {}
-        kind = meta.get("kind")
-        for i, value in df[name].items() if kind else ():
-            problem = _problem(kind, meta, value)
+        meta = column.metadata or {}
+        if name not in df.columns or not meta.get("kind"):
+            continue
+        for i, value in df[name].items():
+            problem = _problem(meta["kind"], meta, value)
             if problem:
                 issues.append(SchemaIssue(file, int(i) + 2, name, value, problem))
                 cells.add((int(i), name))

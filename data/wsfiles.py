@@ -134,6 +134,7 @@ def repair_history(path: Path) -> str | None:
 
 
 def now() -> str:
+    """The time now, UTC, to the second, as ISO 8601 (the stamp of history records and of the lock)."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
