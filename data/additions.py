@@ -17,8 +17,6 @@ writes them.
 from __future__ import annotations
 
 import difflib
-import io
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +24,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from effcompute.data.cells import normal_date, shown
+from effcompute.data.documents import DocumentError, load_json, load_yaml
+from effcompute.data.io import CsvFormatError, decode_text, read_csv_records
 from effcompute.data.schema import SCHEMAS
 
 ADDABLE = ("releases", "scores", "mfu", "costs")
 CHILD_TABLES = ("scores", "mfu", "costs")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
+#: Largest file of additions read (bytes): far more than any real list of releases.
+MAX_INPUT_BYTES = 5_000_000
 
 
 class AdditionError(ValueError):
@@ -69,11 +72,13 @@ def _cell(value, where: str):
         if not math.isfinite(value):
             raise AdditionError([f"{where}: value {value!r} is not a finite number"])
         return repr(value)
-    if isinstance(value, (int, str)):
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int):
         return str(value)
     if hasattr(value, "isoformat"):  # YAML turns 2025-01-31 into a date
         return value.isoformat()
-    raise AdditionError([f"{where}: value {value!r} is a {type(value).__name__}, expected a number or text"])
+    raise AdditionError([f"{where}: value {shown(value)} is a {type(value).__name__}, expected a number or text"])
 
 
 def _rows_from_mapping(doc, source: str) -> dict[str, list[dict]]:
@@ -93,7 +98,7 @@ def _rows_from_mapping(doc, source: str) -> dict[str, list[dict]]:
             raise AdditionError([f"{table}: value of type {type(items).__name__} is not a list of rows"], source)
         for i, item in enumerate(items):
             if not isinstance(item, dict):
-                raise AdditionError([f"{table} entry {i + 1}: value {item!r} is not a mapping of field: value"], source)
+                raise AdditionError([f"{table} entry {i + 1}: value {shown(item)} is not a mapping of field: value"], source)
             item = dict(item)
             if table == "releases":
                 for child in CHILD_TABLES:
@@ -103,7 +108,7 @@ def _rows_from_mapping(doc, source: str) -> dict[str, list[dict]]:
                     nested = item.pop(child)
                     for sub in nested:
                         if not isinstance(sub, dict):
-                            raise AdditionError([f"releases entry {i + 1} field {child!r}: value {sub!r} is not a mapping"], source)
+                            raise AdditionError([f"releases entry {i + 1} field {child!r}: value {shown(sub)} is not a mapping"], source)
                         rows[child].append({"release": item.get("name"), **sub})
             rows[table].append(item)
     return rows
@@ -116,11 +121,25 @@ def rows_to_frame(table: str, rows: list[dict], source: str) -> pd.DataFrame:
         for key in row:
             if key not in columns:
                 close = difflib.get_close_matches(str(key), columns, n=1)
-                problems.append(f"{table} entry {i + 1}: field {key!r} is not a column of {table}.csv" + (f" (did you mean {close[0]!r}?)" if close else ""))
+                problems.append(f"{table} entry {i + 1}: field {shown(key)} is not a column of {table}.csv" + (f" (did you mean {close[0]!r}?)" if close else ""))
     if problems:
         raise AdditionError(problems, source)
-    cells = [{c: _cell(row.get(c), f"{table} entry {i + 1} field {c!r}") for c in columns} for i, row in enumerate(rows)]
+    dates = [c for c in columns if (SCHEMAS[table].columns[c].metadata or {}).get("kind") == "date"]
+    try:
+        cells = [{c: _cell(row.get(c), f"{table} entry {i + 1} field {c!r}") for c in columns} for i, row in enumerate(rows)]
+    except AdditionError as err:
+        raise AdditionError(err.problems, source) from None
+    for row in cells:
+        row.update({c: normal_date(row[c]) for c in dates})
     return pd.DataFrame(cells, columns=columns, dtype=object)
+
+
+def _csv_rows(text: str, source: str) -> list[dict]:
+    try:
+        header, records = read_csv_records(text, source)
+    except CsvFormatError as err:
+        raise AdditionError([f"CSV line {line}: {problem}" if line else f"CSV: {problem}" for line, problem in err.problems], source) from None
+    return [{k: v.strip() or None for k, v in zip(header, r)} for r in records]
 
 
 def read_additions(path) -> Additions:
@@ -138,27 +157,24 @@ def read_additions(path) -> Additions:
         raise AdditionError([f"file name {path.name!r}: suffix {path.suffix!r} is not one of {sorted(FORMATS)}"], source)
     if not path.is_file():
         raise AdditionError([f"file {str(path)!r}: does not exist or is not a file"], source)
-    raw = path.read_bytes()
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        raise AdditionError([f"file: {path.stat().st_size:,} bytes is over the {MAX_INPUT_BYTES:,}-byte limit for a file of additions"], source)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise AdditionError([f"encoding: byte {raw[err.start]:#04x} at position {err.start} is not UTF-8; save the file as UTF-8"], source) from None
+        text = decode_text(path.read_bytes(), source)
+    except CsvFormatError as err:
+        line, problem = err.problems[0]
+        raise AdditionError([f"encoding: line {line}: {problem}"], source) from None
     if not text.strip():
         raise AdditionError(["file: it is empty"], source)
     if "\x00" in text:
         raise AdditionError(["file: it contains NUL bytes (a binary file, not text)"], source)
     if fmt == "csv":
-        try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-            raise AdditionError([f"CSV: {err}"], source) from None
-        rows = {"releases": [{k: (None if pd.isna(v) else v.strip()) for k, v in r.items()} for r in df.to_dict("records")]}
+        rows = {"releases": _csv_rows(text, source)}
     else:
         try:
-            doc = yaml.safe_load(text) if fmt == "yaml" else json.loads(text)
-        except (yaml.YAMLError, json.JSONDecodeError) as err:
-            first = str(err).splitlines()[0]
-            raise AdditionError([f"{fmt.upper()} syntax: {first}"], source) from None
+            doc = load_yaml(text) if fmt == "yaml" else load_json(text)
+        except DocumentError as err:
+            raise AdditionError([f"{fmt.upper()} {err}"], source) from None
         rows = _rows_from_mapping(doc, source)
     tables = {t: rows_to_frame(t, r, source) for t, r in rows.items() if r}
     if not tables:

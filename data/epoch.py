@@ -3,10 +3,13 @@
 Epoch AI publishes ``all_ai_models.csv`` / ``notable_ai_models.csv`` (one row
 per model) and ``ml_hardware.csv`` (one row per chip) at https://epoch.ai/data.
 Every imported figure is Epoch's, so rows are sourced ``Estimate by Epoch AI:``.
+The hardware importer is in :mod:`effcompute.data.epoch_hardware`, the
+cross-check in :mod:`effcompute.data.epoch_crosscheck`.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from dataclasses import dataclass
@@ -15,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from effcompute.data.epoch_hardware import HARDWARE_NAME_MAP, map_epoch_hardware
 from effcompute.data.load import read_csv
+from effcompute.data.names import canonical_org
 from effcompute.data.schema import SCHEMAS, check_links, check_table
 
 #: Environment variable naming a folder with Epoch's CSVs (for cross-checks and tests).
@@ -32,72 +37,11 @@ def reference_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "reference" / "epoch"
 
 
-#: Epoch "Training hardware" / "Hardware name" strings -> our hardware.csv keys.
-HARDWARE_NAME_MAP = {
-    "NVIDIA V100": "V100",
-    "NVIDIA Tesla V100 SXM2": "V100",
-    "NVIDIA Tesla V100 SXM2 16 GB": "V100",
-    "NVIDIA Tesla V100 SXM2 32 GB": "V100",
-    "NVIDIA Tesla V100 SXM3 32 GB": "V100",
-    "NVIDIA Tesla V100 DGXS 16 GB": "V100",
-    "NVIDIA Tesla V100 DGXS 32 GB": "V100",
-    "NVIDIA A100 SXM4 40 GB": "A100-40GB",
-    "NVIDIA A100 SXM4 80 GB": "A100-80GB",
-    "NVIDIA A800 SXM": "A800",
-    "NVIDIA H100 SXM5 80GB": "H100-SXM",
-    "NVIDIA H100 PCIe": "H100-PCIe",
-    "NVIDIA H800 SXM5": "H800",
-    "NVIDIA H200 SXM": "H200",
-    "NVIDIA B200": "B200",
-    "NVIDIA GB200": "GB200",
-    "Google TPU v2": "TPUv2",
-    "Google TPU v3": "TPUv3",
-    "Google TPU v4": "TPUv4",
-    "Google TPU v5e": "TPUv5e",
-    "Google TPU v5p": "TPUv5p",
-    "Google TPU v6e Trillium": "TPUv6e",
-    "AMD Radeon Instinct MI250X": "MI250X",
-    "AMD Instinct MI300X": "MI300X",
-    "Intel Habana Gaudi2": "Gaudi2",
-}
-
-#: Epoch names deliberately left unmapped although a key looks close.
-UNMAPPED_HARDWARE = {
-    "NVIDIA A100": "ambiguous: A100-40GB or A100-80GB (memory and form factor not given)",
-    "NVIDIA A100 PCIe": "PCIe A100; our A100 keys are SXM4",
-    "NVIDIA A800 PCIe": "PCIe A800; our A800 key is the 80 GB SXM",
-    "NVIDIA A800 PCIe 40 GB": "PCIe A800; our A800 key is the 80 GB SXM",
-    "NVIDIA A800 PCIe 80 GB": "PCIe A800; our A800 key is the 80 GB SXM",
-    "NVIDIA Tesla V100 PCIe 16 GB": "PCIe V100 (112 TFLOP/s tensor); our V100 key is SXM2 (125)",
-    "NVIDIA Tesla V100 PCIe 32 GB": "PCIe V100 (112 TFLOP/s tensor); our V100 key is SXM2 (125)",
-    "NVIDIA Tesla V100S PCIe 32 GB": "V100S PCIe; our V100 key is SXM2",
-    "NVIDIA H100 NVL": "H100 NVL is neither H100-SXM nor H100-PCIe",
-    "NVIDIA GH200": "Grace Hopper superchip; no key",
-    "AMD Radeon Instinct MI250": "MI250, not MI250X",
-    "Google TPU v4i": "inference chip, not TPU v4",
-}
-
-#: Where several Epoch hardware rows map to one key, the row whose specs our key describes.
-CANONICAL_HARDWARE_ROW = {"V100": "NVIDIA Tesla V100 SXM2 32 GB"}
-
-#: Our release names -> Epoch "Model" where exact or normalized matching fails.
-RELEASE_ALIASES = {
-    "GPT-3 175B": "GPT-3 175B (davinci)",
-    "GLaM 1.2T": "GLaM",
-    "MT-NLG 530B": "Megatron-Turing NLG 530B",
-    "Chinchilla 70B": "Chinchilla",
-    "Galactica-120B": "Galactica",
-    "BloombergGPT 50B": "BloombergGPT",
-    "DeepSeek-V2": "DeepSeek-V2 (MoE-236B)",
-    "OLMo-2-7B": "OLMo 2 Furious 7B",
-    "OLMo-2-13B": "OLMo 2 Furious 13B",
-}
-
 PRECISION_MAP = {"FP32": "fp32", "TF32": "tf32", "FP16": "fp16", "BF16": "bf16", "FP8": "fp8"}
-CROSSCHECK_FIELDS = ("params_total", "train_tokens", "train_flop", "n_chips", "gpu_hours", "mfu", "cost_usd")
-HARDWARE_SOURCE_URL = "https://epoch.ai/data/machine-learning-hardware"
 NOTES_MAX_CHARS = 300
 _URL = re.compile(r"https?://\S+?(?=,\s*https?://|\s|$)")
+#: Columns an Epoch models file must have (``all_ai_models.csv`` / ``notable_ai_models.csv``).
+MODEL_COLUMNS = ("Model", "Domain", "Organization", "Publication date", "Parameters", "Training compute (FLOP)", "Link")
 
 
 @dataclass(frozen=True)
@@ -125,6 +69,26 @@ class ImportResult:
     hardware: pd.DataFrame | None = None
 
 
+def read_epoch_csv(path, required: tuple, what: str = "Epoch AI models") -> pd.DataFrame:
+    """An Epoch CSV, checked to have the columns this module reads.
+
+    Raises
+    ------
+    ValueError
+        Naming the file: not UTF-8 or not CSV (with the line), no rows, or lacking a column.
+    """
+    path = Path(path)
+    raw = read_csv(path, one_line_cells=False)
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        found = ", ".join(repr(c) for c in list(raw.columns)[:6]) + (", ..." if len(raw.columns) > 6 else "")
+        raise ValueError(f"{str(path)!r} is not an {what} CSV: it lacks the column(s) {', '.join(map(repr, missing))} (its header has {found}); "
+                         "download the file from https://epoch.ai/data")
+    if raw.empty:
+        raise ValueError(f"{str(path)!r} has a header but no rows")
+    return raw
+
+
 def _num(raw: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(raw[column], errors="coerce") if column in raw else pd.Series(np.nan, index=raw.index)
 
@@ -136,27 +100,6 @@ def _text(raw: pd.DataFrame, column: str) -> pd.Series:
 
 def _truncate(text: str, n: int = NOTES_MAX_CHARS) -> str:
     return text if len(text) <= n else text[: n - 3].rstrip() + "..."
-
-
-def map_epoch_hardware(text) -> tuple[str | None, str | None]:
-    """Map an Epoch hardware cell (comma-separated chips) to one of our keys.
-
-    Returns
-    -------
-    (str or None, str or None)
-        The key when every chip maps to the same key, else ``None`` and why
-        (``None, None`` for an empty cell).
-    """
-    if not isinstance(text, str) or not text.strip():
-        return None, None
-    chips = [c.strip() for c in text.split(",") if c.strip()]
-    keys = {HARDWARE_NAME_MAP.get(c) for c in chips}
-    if None in keys:
-        why = "; ".join(f"'{c}': {UNMAPPED_HARDWARE.get(c, 'no hardware.csv key')}" for c in chips if c not in HARDWARE_NAME_MAP)
-        return None, why
-    if len(keys) > 1:
-        return None, f"several chips map to different keys ({', '.join(sorted(keys))})"
-    return keys.pop(), None
 
 
 def _first_url(text) -> str | None:
@@ -188,7 +131,7 @@ def epoch_to_releases(raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "name": _text(raw, "Model"),
-            "org": _text(raw, "Organization"),
+            "org": _text(raw, "Organization").map(canonical_org),
             "release_date": _text(raw, "Publication date"),
             "params_total": params,
             "params_active": params,
@@ -272,7 +215,7 @@ def import_epoch_models(path, since=None, domain: str | None = "Language") -> Im
         ``cost_basis="estimate_amortized"`` where Epoch gives a 2023-USD cost)
         and ``dropped`` with ``epoch_model``, ``category``, ``reason``.
     """
-    raw = read_csv(Path(path))
+    raw = read_epoch_csv(path, MODEL_COLUMNS)
     rel = epoch_to_releases(raw)
     model = rel["name"].fillna("")
     since = pd.Timestamp(since) if since is not None else None
@@ -307,135 +250,15 @@ def import_epoch_models(path, since=None, domain: str | None = "Language") -> Im
     return ImportResult(kept, dropped, _counts(len(raw), len(kept), dropped), notes)
 
 
-def import_epoch_hardware(path) -> ImportResult:
-    """Import Epoch's ``ml_hardware.csv`` rows that map to our hardware keys.
-
-    Peaks come from Epoch's FP32, TF32, Tensor-FP16/BF16 and FP8 columns,
-    ``memory_gb`` = ``Memory size per board (Byte)`` / 1e9.
-
-    Returns
-    -------
-    ImportResult
-        ``hardware`` in our ``hardware.csv`` schema (``releases`` is None) and
-        ``dropped`` with ``epoch_hardware``, ``category``, ``reason``.
-    """
-    raw = read_csv(Path(path))
-    name = _text(raw, "Hardware name").fillna("")
-    key = name.map(HARDWARE_NAME_MAP)
-    out = pd.DataFrame(
-        {
-            "hardware": key,
-            "vendor": _text(raw, "Manufacturer"),
-            "release_date": _text(raw, "Release date"),
-            "peak_fp32_flops": _num(raw, "FP32 (single precision) performance (FLOP/s)"),
-            "peak_tf32_flops": _num(raw, "TF32 (TensorFloat-32) performance (FLOP/s)"),
-            "peak_bf16_flops": _num(raw, "Tensor-FP16/BF16 performance (FLOP/s)"),
-            "peak_fp8_flops": _num(raw, "FP8 performance (FLOP/s)"),
-            "tdp_w": _num(raw, "TDP (W)"),
-            "launch_price_usd": _num(raw, "Release price (USD)"),
-            "memory_gb": _num(raw, "Memory size per board (Byte)") / 1e9,
-            "source": "Estimate by Epoch AI: ML hardware database",
-            "source_url": HARDWARE_SOURCE_URL,
-            "source_location": "Epoch AI ML hardware database, row '" + name + "'",
-        }
-    )
-    epoch_notes = _text(raw, "Notes")
-    out["notes"] = [
-        "Imported from Epoch; peak_bf16_flops = Epoch 'Tensor-FP16/BF16'; memory_gb = bytes / 1e9."
-        + (f" Epoch notes: {_truncate(n)}" if n else "")
-        for n in epoch_notes
-    ]
-    dropped = [{"name": name[i], "category": "no hardware key", "reason": UNMAPPED_HARDWARE.get(name[i], "maps to no hardware.csv key")} for i in raw.index[key.isna()]]
-    chosen = {}
-    for i in raw.index[key.notna()]:
-        if key[i] not in chosen or CANONICAL_HARDWARE_ROW.get(key[i]) == name[i]:
-            chosen[key[i]] = i
-    for i in raw.index[key.notna()]:
-        if chosen[key[i]] != i:
-            dropped.append({"name": name[i], "category": "duplicate key", "reason": f"'{name[chosen[key[i]]]}' is the Epoch row for {key[i]}"})
-    rows = sorted(chosen.values())
-    kept, failed = _validate("hardware", out.loc[rows], name[rows])
-    dropped = _dropped_frame(dropped + failed, "epoch_hardware")
-    missing = sorted(set(HARDWARE_NAME_MAP.values()) - set(kept["hardware"]))
-    notes = (f"our keys with no valid Epoch row: {', '.join(missing) or 'none'}.",)
-    return ImportResult(None, dropped, _counts(len(raw), len(kept), dropped), notes, hardware=kept)
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9.]", "", name.lower())
-
-
-def match_epoch_models(names, epoch_names) -> dict:
-    """Map our release names to Epoch ``Model`` names: alias, then exact, then normalized (unique) match."""
-    epoch_names = [n for n in epoch_names if isinstance(n, str)]
-    exact = set(epoch_names)
-    normed = pd.Series(epoch_names).groupby(pd.Series(epoch_names).map(_norm)).agg(list)
-    unique = {k: v[0] for k, v in normed.items() if len(set(v)) == 1}
-    out = {}
-    for n in names:
-        alias = RELEASE_ALIASES.get(n)
-        hit = alias if alias in exact else n if n in exact else unique.get(_norm(n))
-        if hit:
-            out[n] = hit
-    return out
-
-
-#: Words by which a note can be seen to discuss a field.
-FIELD_WORDS = {
-    "params_total": r"param",
-    "train_tokens": r"token",
-    "train_flop": r"FLOP|compute",
-    "n_chips": r"chips|GPUs|TPUs|n_chips",
-    "gpu_hours": r"GPU[- ]hours|chip[- ]hours|gpu_hours",
-    "mfu": r"MFU|utili[sz]ation",
-    "cost_usd": r"cost|\$",
+#: Names that moved to :mod:`effcompute.data.epoch_hardware` and :mod:`effcompute.data.epoch_crosscheck`, still importable from here.
+_MOVED = {
+    "import_epoch_hardware": "epoch_hardware", "CANONICAL_HARDWARE_ROW": "epoch_hardware", "HARDWARE_SOURCE_URL": "epoch_hardware",
+    "HARDWARE_COLUMNS": "epoch_hardware", "crosscheck": "epoch_crosscheck", "match_epoch_models": "epoch_crosscheck",
+    "RELEASE_ALIASES": "epoch_crosscheck", "CROSSCHECK_FIELDS": "epoch_crosscheck", "FIELD_WORDS": "epoch_crosscheck",
 }
 
 
-def _explains(notes: str, field: str) -> bool:
-    """A note explains a difference when it names Epoch and discusses that field."""
-    return bool(re.search(r"\bEpoch\b", notes) and re.search(FIELD_WORDS[field], notes, re.IGNORECASE))
-
-
-def crosscheck(dataset, epoch_models_path, tolerance: float = 0.10) -> pd.DataFrame:
-    """Differences above ``tolerance`` between our releases and Epoch's figures.
-
-    Parameters
-    ----------
-    dataset : Dataset or dict
-        Anything with a ``["releases"]`` table in our schema (e.g. ``load_dataset()``).
-    epoch_models_path : str or Path
-        Epoch's models CSV.
-    tolerance : float, default 0.10
-        Largest accepted ``|epoch - ours| / ours``.
-
-    Returns
-    -------
-    pd.DataFrame
-        One row per (release, field) above tolerance: ``release``, ``epoch_model``,
-        ``field``, ``ours``, ``epoch``, ``rel_diff`` (signed, relative to ours),
-        ``our_source``, ``our_notes``, ``explained`` (our notes name Epoch and
-        discuss the field, see :data:`FIELD_WORDS`). ``attrs["unmatched"]`` lists releases with no Epoch row.
-    """
-    ours = dataset["releases"]
-    epoch = epoch_to_releases(read_csv(Path(epoch_models_path)))
-    epoch = epoch.drop_duplicates("name").set_index("name")
-    matches = match_epoch_models(ours["name"], epoch.index)
-    rows = []
-    for _, r in ours.iterrows():
-        if r["name"] not in matches:
-            continue
-        e = epoch.loc[matches[r["name"]]]
-        notes = r["notes"] if isinstance(r["notes"], str) else ""
-        for f in CROSSCHECK_FIELDS:
-            a, b = float(r[f]) if pd.notna(r[f]) else np.nan, float(e[f]) if pd.notna(e[f]) else np.nan
-            if np.isnan(a) or np.isnan(b) or a == 0:
-                continue
-            rel = (b - a) / a
-            if abs(rel) > tolerance:
-                explained = _explains(notes, f)
-                rows.append(dict(release=r["name"], epoch_model=matches[r["name"]], field=f, ours=a, epoch=b, rel_diff=rel, our_source=r["source"], our_notes=notes, explained=explained))
-    columns = ["release", "epoch_model", "field", "ours", "epoch", "rel_diff", "our_source", "our_notes", "explained"]
-    out = pd.DataFrame(rows, columns=columns)
-    out.attrs["unmatched"] = [n for n in ours["name"] if n not in matches]
-    return out
+def __getattr__(name: str):
+    if name in _MOVED:
+        return getattr(importlib.import_module(f"effcompute.data.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

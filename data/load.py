@@ -12,7 +12,8 @@ import pandas as pd
 import xarray as xr
 
 from effcompute import dims
-from effcompute.data.schema import TABLES, DataValidationError, SchemaIssue, check_links, check_table
+from effcompute.data.io import CsvFormatError, decode_text, read_csv_records
+from effcompute.data.schema import TABLES, DataValidationError, SchemaIssue, check_table, check_tables
 from effcompute.data.workspace import Workspace, WorkspaceError, is_workspace
 
 #: Environment variable naming a data folder to use instead of the bundled one.
@@ -53,19 +54,43 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         return bundled_data_dir()
     path = Path(chosen)
     if not path.is_dir():
-        raise FileNotFoundError(f"data folder {str(path)!r} does not exist (from {'--data' if data_dir else DATA_ENV})")
+        what = "is a file, not a folder" if path.exists() else "does not exist"
+        raise FileNotFoundError(f"data folder {str(path)!r} {what} (from {'--data' if data_dir else DATA_ENV})")
     if is_workspace(path):
         return Workspace.open(path).data_dir
     return path
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """Read one table with every cell as text or NaN; the schema coerces types."""
+def read_csv(path, one_line_cells: bool = True) -> pd.DataFrame:
+    """Read one table by its header's names, every cell as trimmed text or None; the schema coerces types.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` is not a file.
+    CsvFormatError
+        If the file is not UTF-8 or not a well-formed table (see :func:`~effcompute.data.io.read_csv_records`).
+    """
+    path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"table file {str(path)!r} does not exist")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]).pipe(
-        lambda df: df.apply(lambda s: s.str.strip() if s.dtype == object else s).replace({"": None})
-    )
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise FileNotFoundError(f"table file {str(path)!r} {what}")
+    header, rows = read_csv_records(decode_text(path.read_bytes(), path.name), path.name, one_line_cells)
+    cells = [[c.strip() or None for c in row] for row in rows]
+    return pd.DataFrame(cells, columns=header, dtype=str)
+
+
+def read_table(path) -> tuple[pd.DataFrame | None, list[SchemaIssue]]:
+    """A table file as a frame, or None and the issues that stop it being read (missing, unreadable, malformed)."""
+    path = Path(path)
+    try:
+        return read_csv(path), []
+    except FileNotFoundError:
+        return None, [SchemaIssue(path.name, None, None, None, "is a folder, not a file" if path.is_dir() else "file is missing")]
+    except CsvFormatError as err:
+        return None, [SchemaIssue(path.name, line, None, None, msg) for line, msg in err.problems]
+    except OSError as err:
+        return None, [SchemaIssue(path.name, None, None, None, f"cannot be read ({err.strerror or err}); check the file's owner and mode")]
 
 
 def load_table(name: str, data_dir=None, validate: bool = True) -> pd.DataFrame:
@@ -79,10 +104,11 @@ def load_table(name: str, data_dir=None, validate: bool = True) -> pd.DataFrame:
     if name not in TABLES:
         raise ValueError(f"table={name!r} must be one of {TABLES}")
     path = resolve_data_dir(data_dir) / f"{name}.csv"
-    df = read_csv(path)
-    if not validate:
-        return df
-    df, issues = check_table(name, df, file=str(path.name))
+    if not path.exists():
+        raise FileNotFoundError(f"table file {str(path)!r} does not exist")
+    df, issues = read_table(path)
+    if not issues and validate:
+        df, issues = check_table(name, df, file=str(path.name))
     if issues:
         raise DataValidationError(issues)
     return df
@@ -114,19 +140,14 @@ class Dataset:
 def validate_data_dir(data_dir=None) -> tuple[dict, list[SchemaIssue]]:
     """Check every table and the links between them; collect all issues instead of stopping at one."""
     folder = resolve_data_dir(data_dir)
-    frames, issues = {}, []
+    raw, issues = {}, []
     for name in TABLES:
-        path = folder / f"{name}.csv"
-        if not path.is_file():
-            issues.append(SchemaIssue(path.name, None, None, None, "file is missing"))
-            continue
-        df, table_issues = check_table(name, read_csv(path), file=path.name)
-        issues += table_issues
-        if not table_issues:
-            frames[name] = df
-    if len(frames) == len(TABLES):
-        issues += check_links(frames)
-    return frames, issues
+        df, read_issues = read_table(folder / f"{name}.csv")
+        issues += read_issues
+        if df is not None:
+            raw[name] = df
+    frames, table_issues = check_tables(raw)
+    return frames, issues + table_issues
 
 
 def load_dataset(data_dir=None) -> Dataset:

@@ -1,24 +1,29 @@
 """The schema of every bundled table: one place for columns, types, ranges, keys and links.
 
-Each table is checked with pandera (types, ranges, enumerations, uniqueness)
-and then with cross-table rules (foreign keys, ``params_active <=
-params_total``, the 6ND identity). Every failure becomes a
-:class:`SchemaIssue` naming the file, the CSV line, the column and the value.
+Each table is checked cell by cell on the text the file holds
+(:mod:`effcompute.data.cells`: every number finite and within its column's
+plausible span, dates zero-padded ``YYYY-MM-DD``, text without control
+characters or a formula start), then with pandera (types, enumerations,
+required cells, uniqueness), then with cross-table rules
+(:mod:`effcompute.data.links`). Every failure becomes a :class:`SchemaIssue`
+naming the file, the CSV line, the column and the value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from effcompute.accounting import FLOP_PER_PARAM_TOKEN
+from effcompute.data.cells import EARLIEST_DATE, DataValidationError, SchemaIssue, cell_issues, readable_numbers
+from effcompute.data.links import CHANCE, SIX_ND_REL_TOL, check_links
+from effcompute.data.names import name_key
 
-EARLIEST_DATE = dt.date(2012, 1, 1)
+__all__ = ["SCHEMAS", "TABLES", "SchemaIssue", "DataValidationError", "check_table", "check_tables", "check_links", "header_issues", "EARLIEST_DATE", "CHANCE", "SIX_ND_REL_TOL"]
+
 SOURCE_COLUMNS = ("source", "source_url", "source_location")
 
 FLOP_BASES = ("reported", "6ND", "third_party_estimate")
@@ -32,55 +37,54 @@ DISTILLATION_KINDS = ("logit_distillation", "pruning_and_distillation")
 CHECKPOINTS = ("base", "post_trained")
 TECHNIQUES = ("transformer_pp", "moe", "chinchilla", "data_quality", "fp8", "other")
 COST_KINDS = ("final_run_cloud", "final_run_amortized", "final_run_reported", "total_development")
-#: Relative tolerance of the 6ND identity for rows whose flop_basis is 6ND.
-SIX_ND_REL_TOL = 0.02
+#: Longest text cell (characters): keys and short fields, and notes.
+TEXT_MAX, NOTES_MAX = 500, 2000
 
+#: Plausible span (inclusive) of each kind of number: a value outside is a unit mistake until shown otherwise.
+PARAMS = (1e6, 1e14, "a count of parameters (70B is 7e10)")
+TOKENS = (1e8, 1e15, "a count of tokens (15T is 1.5e13)")
+FLOP = (1e17, 1e29, "total training FLOP (GPT-3 is 3.14e23)")
+CHIPS = (1, 1e7, "a number of accelerators")
+DAYS = (0.01, 1000, "wall-clock days")
+CHIP_HOURS = (1, 1e10, "accelerator-hours")
+USD = (1e3, 1e11, "US dollars")
+CONTEXT = (64, 1e8, "tokens")
+PEAK = (1e11, 1e17, "dense FLOP/s of one chip (H100-SXM bf16 is 9.89e14)")
+WATTS = (10, 1e5, "watts per chip")
+CHIP_PRICE = (100, 1e7, "US dollars per chip")
+MEMORY = (0.1, 1e4, "gigabytes per chip")
+MULTIPLIER = (1e-3, 1e6, "how many times less compute")
+SMALL_PARAMS = (1e3, 1e14, "a count of parameters")
+ANY_FLOP = (1e12, 1e29, "training FLOP")
+HOUR_PRICE = (0.01, 1000, "US dollars per chip-hour")
+SHOTS = (1, 1000, "a number of examples in the prompt")
 
-@dataclass(frozen=True)
-class SchemaIssue:
-    """One failed check, located to a cell."""
-
-    file: str
-    line: int | None  # 1-based CSV line (header is line 1); None for table-level issues
-    column: str | None
-    value: object
-    problem: str
-
-    def __str__(self) -> str:
-        where = self.file + (f" line {self.line}" if self.line is not None else "")
-        col = f" column {self.column!r}" if self.column else ""
-        return f"{where}{col}: value {self.value!r} {self.problem}"
-
-
-class DataValidationError(ValueError):
-    """Raised when a table fails its schema; ``issues`` lists every failure."""
-
-    def __init__(self, issues: list[SchemaIssue]):
-        self.issues = issues
-        shown = "\n".join(f"  - {i}" for i in issues[:50])
-        more = f"\n  ... and {len(issues) - 50} more" if len(issues) > 50 else ""
-        super().__init__(f"{len(issues)} data problem(s):\n{shown}{more}")
-
-
-def _is_iso_date(s: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-    today = pd.Timestamp(dt.date.today())
-    return parsed.notna() & (parsed >= pd.Timestamp(EARLIEST_DATE)) & (parsed <= today)
-
-
-DATE_CHECK = pa.Check(_is_iso_date, element_wise=False, error=f"is not a YYYY-MM-DD date from {EARLIEST_DATE} to today")
 NONEMPTY = pa.Check(lambda s: s.str.strip().str.len() > 0, error="is empty")
 URL = pa.Check(lambda s: s.str.match(r"^https?://\S+( ; https?://\S+)*$"), error="is not an http(s) URL (several: separate with ' ; ')")
 WHOLE = pa.Check(lambda s: (s - s.round()).abs() < 1e-9, error="is not a whole number")
 
 
-def _text(required=True, checks=None):
-    return pa.Column(str, checks=[NONEMPTY, *(checks or [])] if required else checks, nullable=not required)
+def _text(required=True, checks=None, max_len=TEXT_MAX):
+    meta = {"kind": "text", "max_len": max_len}
+    return pa.Column(str, checks=[NONEMPTY, *(checks or [])] if required else checks, nullable=not required, metadata=meta)
 
 
-def _positive(required=False, integer=False, le=None):
-    checks = [pa.Check.gt(0)] + ([WHOLE] if integer else []) + ([pa.Check.le(le)] if le is not None else [])
-    return pa.Column(float, checks=checks, nullable=not required, coerce=True)
+def _key(what: str):
+    """A key column: unique when compared as :func:`~effcompute.data.names.name_key` (case, spaces and dashes ignored)."""
+    unique = pa.Check(lambda s: ~s.map(name_key).duplicated(), error=f"is a duplicate {what} (compared without case, spaces or dashes)")
+    return _text(checks=[unique])
+
+
+def _number(span=None, checks=(), required=False):
+    return pa.Column(float, checks=list(checks), nullable=not required, coerce=True, metadata={"kind": "number", "span": span})
+
+
+def _positive(span, required=False, integer=False):
+    return _number(span, [pa.Check.gt(0)] + ([WHOLE] if integer else []), required)
+
+
+def _date():
+    return pa.Column(str, nullable=False, metadata={"kind": "date"})
 
 
 def _enum(values, required=True):
@@ -88,132 +92,80 @@ def _enum(values, required=True):
 
 
 def _fraction(required=False):
-    return pa.Column(float, checks=[pa.Check.gt(0), pa.Check.le(1)], nullable=not required, coerce=True)
+    return _number(None, [pa.Check.gt(0), pa.Check.le(1)], required)
 
 
 def _sourced(columns: dict) -> dict:
-    return {**columns, "source": _text(), "source_url": _text(checks=[URL]), "source_location": _text(), "notes": _text(required=False)}
+    return {**columns, "source": _text(), "source_url": _text(checks=[URL]), "source_location": _text(), "notes": _text(required=False, max_len=NOTES_MAX)}
+
+
+def _table(columns: dict, **kw) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(_sourced(columns), strict=True, **kw)
 
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "hardware": pa.DataFrameSchema(
-        _sourced(
-            {
-                "hardware": _text(checks=[pa.Check(lambda s: ~s.duplicated(), error="is a duplicate key")]),
-                "vendor": _text(),
-                "release_date": pa.Column(str, DATE_CHECK),
-                "peak_fp32_flops": _positive(),
-                "peak_tf32_flops": _positive(),
-                "peak_bf16_flops": _positive(required=True),
-                "peak_fp8_flops": _positive(),
-                "tdp_w": _positive(),
-                "launch_price_usd": _positive(),
-                "memory_gb": _positive(),
-            }
-        ),
-        strict=True,
-    ),
-    "releases": pa.DataFrameSchema(
-        _sourced(
-            {
-                "name": _text(checks=[pa.Check(lambda s: ~s.duplicated(), error="is a duplicate release name")]),
-                "org": _text(),
-                "release_date": pa.Column(str, DATE_CHECK),
-                "params_total": _positive(required=True),
-                "params_active": _positive(),
-                "train_tokens": _positive(),
-                "train_flop": _positive(),
-                "flop_basis": _enum(FLOP_BASES, required=False),
-                "hardware": _text(required=False),
-                "n_chips": _positive(integer=True),
-                "train_days": _positive(),
-                "gpu_hours": _positive(),
-                "mfu": _fraction(),
-                "precision": _enum(PRECISIONS, required=False),
-                "context_length": _positive(integer=True),
-                "cost_usd": _positive(),
-                "cost_basis": _enum(COST_BASES, required=False),
-                "distilled_from": _text(required=False),
-                "distillation_kind": _enum(DISTILLATION_KINDS, required=False),
-            }
-        ),
-        strict=True,
-    ),
-    "scores": pa.DataFrameSchema(
-        _sourced(
-            {
-                "release": _text(),
-                "benchmark": _enum(BENCHMARKS),
-                "shots": pa.Column(float, [pa.Check.ge(0), WHOLE], coerce=True),
-                "score": pa.Column(float, [pa.Check.ge(0), pa.Check.le(100)], coerce=True),
-                "evaluator": _enum(EVALUATORS),
-                "checkpoint": _enum(CHECKPOINTS, required=False),
-            }
-        ),
-        strict=True,
-        unique=["release", "benchmark", "shots", "evaluator"],
-    ),
-    "mfu": pa.DataFrameSchema(
-        _sourced(
-            {
-                "run": _text(checks=[pa.Check(lambda s: ~s.duplicated(), error="is a duplicate run name")]),
-                "release": _text(required=False),
-                "date": pa.Column(str, DATE_CHECK),
-                "hardware": _text(),
-                "n_chips": _positive(integer=True),
-                "precision": _enum(PRECISIONS, required=False),
-                "params_total": _positive(),
-                "params_active": _positive(),
-                "context_length": _positive(integer=True),
-                "mfu": _fraction(required=True),
-                "hfu": _fraction(),
-            }
-        ),
-        strict=True,
-    ),
-    "matched_pairs": pa.DataFrameSchema(
-        _sourced(
-            {
-                "pair_id": _text(checks=[pa.Check(lambda s: ~s.duplicated(), error="is a duplicate pair_id")]),
-                "technique": _enum(TECHNIQUES),
-                "baseline": _text(),
-                "treatment": _text(),
-                "compute_multiplier": _positive(required=True),
-                "multiplier_low": _positive(),
-                "multiplier_high": _positive(),
-                "metric": _text(),
-                "max_params": _positive(),
-                "max_flop": _positive(),
-                "study": _text(),
-            }
-        ),
-        strict=True,
-    ),
-    "costs": pa.DataFrameSchema(
-        _sourced(
-            {
-                "cost_id": _text(checks=[pa.Check(lambda s: ~s.duplicated(), error="is a duplicate cost_id")]),
-                "release": _text(required=False),
-                "cost_usd": _positive(required=True),
-                "cost_low_usd": _positive(),
-                "cost_high_usd": _positive(),
-                "what_counted": _enum(COST_KINDS),
-                "dollar_year": pa.Column(float, [pa.Check.ge(EARLIEST_DATE.year), pa.Check.le(dt.date.today().year), WHOLE], coerce=True),
-                "hardware": _text(required=False),
-                "gpu_hours": _positive(),
-                "price_per_chip_hour_usd": _positive(),
-                "estimator": _text(),
-            }
-        ),
-        strict=True,
-    ),
+    "hardware": _table({
+        "hardware": _key("key"), "vendor": _text(), "release_date": _date(),
+        "peak_fp32_flops": _positive(PEAK), "peak_tf32_flops": _positive(PEAK), "peak_bf16_flops": _positive(PEAK, required=True),
+        "peak_fp8_flops": _positive(PEAK), "tdp_w": _positive(WATTS), "launch_price_usd": _positive(CHIP_PRICE), "memory_gb": _positive(MEMORY),
+    }),
+    "releases": _table({
+        "name": _key("release name"), "org": _text(), "release_date": _date(),
+        "params_total": _positive(PARAMS, required=True), "params_active": _positive(PARAMS), "train_tokens": _positive(TOKENS),
+        "train_flop": _positive(FLOP), "flop_basis": _enum(FLOP_BASES, required=False), "hardware": _text(required=False),
+        "n_chips": _positive(CHIPS, integer=True), "train_days": _positive(DAYS), "gpu_hours": _positive(CHIP_HOURS), "mfu": _fraction(),
+        "precision": _enum(PRECISIONS, required=False), "context_length": _positive(CONTEXT, integer=True), "cost_usd": _positive(USD),
+        "cost_basis": _enum(COST_BASES, required=False),
+        "distilled_from": _text(required=False), "distillation_kind": _enum(DISTILLATION_KINDS, required=False),
+    }),
+    "scores": _table({
+        "release": _text(), "benchmark": _enum(BENCHMARKS), "shots": _number(SHOTS, [pa.Check.ge(0), WHOLE], required=True),
+        "score": _number(None, [pa.Check.ge(0), pa.Check.le(100)], required=True), "evaluator": _enum(EVALUATORS),
+        "checkpoint": _enum(CHECKPOINTS, required=False),
+    }, unique=["release", "benchmark", "shots", "evaluator"]),
+    "mfu": _table({
+        "run": _key("run name"), "release": _text(required=False), "date": _date(), "hardware": _text(),
+        "n_chips": _positive(CHIPS, integer=True), "precision": _enum(PRECISIONS, required=False), "params_total": _positive(PARAMS),
+        "params_active": _positive(PARAMS), "context_length": _positive(CONTEXT, integer=True), "mfu": _fraction(required=True), "hfu": _fraction(),
+    }),
+    "matched_pairs": _table({
+        "pair_id": _key("pair_id"), "technique": _enum(TECHNIQUES), "baseline": _text(), "treatment": _text(),
+        "compute_multiplier": _positive(MULTIPLIER, required=True), "multiplier_low": _positive(MULTIPLIER), "multiplier_high": _positive(MULTIPLIER),
+        "metric": _text(), "max_params": _positive(SMALL_PARAMS), "max_flop": _positive(ANY_FLOP), "study": _text(),
+    }),
+    "costs": _table({
+        "cost_id": _key("cost_id"), "release": _text(required=False), "cost_usd": _positive(USD, required=True),
+        "cost_low_usd": _positive(USD), "cost_high_usd": _positive(USD), "what_counted": _enum(COST_KINDS),
+        "dollar_year": _number(None, [pa.Check.ge(EARLIEST_DATE.year), pa.Check.le(dt.date.today().year), WHOLE], required=True),
+        "hardware": _text(required=False), "gpu_hours": _positive(CHIP_HOURS), "price_per_chip_hour_usd": _positive(HOUR_PRICE),
+        "estimator": _text(),
+    }),
 }
 
 TABLES = tuple(SCHEMAS)
+#: pandera's check names, told as what is wrong.
+_PROBLEMS = {"not_nullable": "is empty; the column is required", "multiple_fields_uniqueness": "repeats another row's key"}
 
 
 def _line(index) -> int | None:
     return int(index) + 2 if isinstance(index, (int, np.integer)) else None
+
+
+def header_issues(name: str, columns, file: str) -> list[SchemaIssue]:
+    """The columns a header lacks and the ones it has beyond the schema's (order does not matter: tables are read by name)."""
+    schema = SCHEMAS[name]
+    missing = [c for c in schema.columns if c not in columns]
+    extra = [c for c in columns if c not in schema.columns]
+    issues = [SchemaIssue(file, 1, c, None, f"column is missing from the header (it has {len(columns)} columns; {name}.csv needs {len(schema.columns)})") for c in missing]
+    return issues + [SchemaIssue(file, 1, c, None, f"column is not in the schema of {name}.csv") for c in extra]
+
+
+def _raw(df: pd.DataFrame, index, column):
+    """The cell as the file holds it, for messages (the coerced failure value if the cell cannot be found)."""
+    try:
+        return df.at[index, column]
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def check_table(name: str, df: pd.DataFrame, file: str | None = None) -> tuple[pd.DataFrame, list[SchemaIssue]]:
@@ -222,80 +174,58 @@ def check_table(name: str, df: pd.DataFrame, file: str | None = None) -> tuple[p
     Returns
     -------
     (pd.DataFrame, list of SchemaIssue)
-        The coerced frame (the input if validation failed) and every issue found.
+        The coerced frame (the input if validation failed) and every issue found, in line order.
     """
     file = file or f"{name}.csv"
     schema = SCHEMAS[name]
-    missing = [c for c in schema.columns if c not in df.columns]
-    extra = [c for c in df.columns if c not in schema.columns]
-    issues = [SchemaIssue(file, 1, c, None, "column is missing from the header") for c in missing]
-    issues += [SchemaIssue(file, 1, c, None, "column is not in the schema") for c in extra]
+    issues = header_issues(name, list(df.columns), file)
     if issues:
         return df, issues
+    issues, flagged = cell_issues(df, schema.columns, file)
+    clean = df.copy()  # pandera sees the flagged cells as empty: each problem is told once, by the cell check
+    for i, column in flagged:
+        clean.at[i, column] = None
     try:
-        return schema.validate(df, lazy=True), []
+        checked = schema.validate(clean, lazy=True)
     except SchemaErrors as err:
+        checked = df
         for _, fc in err.failure_cases.iterrows():
-            column = fc.get("column")
+            column = fc.get("column") if isinstance(fc.get("column"), str) and fc.get("column") in df.columns else None
+            index = fc.get("index")
+            if (_line(index) is not None and (int(index), column) in flagged) or column is None and fc.get("check") == "column_in_dataframe":
+                continue
             check = str(fc.get("check"))
-            problem = check if check.startswith(("is ", "column")) else f"fails check {check}"
-            issues.append(SchemaIssue(file, _line(fc.get("index")), column if isinstance(column, str) else None, fc.get("failure_case"), problem))
-        return df, issues
+            problem = _PROBLEMS.get(check, check if check.startswith(("is ", "column")) else f"fails check {check}")
+            value = _raw(df, index, column) if column and _line(index) is not None else fc.get("failure_case")
+            issues.append(SchemaIssue(file, _line(index), column, value if not (isinstance(value, float) and np.isnan(value)) else None, problem))
+    issues.sort(key=lambda i: (i.line or 0, list(df.columns).index(i.column) if i.column in df.columns else -1))
+    return (df if issues else checked), issues
 
 
-def _rows(df: pd.DataFrame, mask: pd.Series):
-    return [(int(i), row) for i, row in df[mask].iterrows()]
+def check_tables(raw: dict[str, pd.DataFrame], files: dict | None = None, trusted: dict | None = None) -> tuple[dict, list[SchemaIssue]]:
+    """Check every table, then the rules across them; a table that failed takes part with its readable numbers.
 
+    Parameters
+    ----------
+    raw : dict of str to pd.DataFrame
+        Table name -> the frame as read (text cells) or already coerced.
+    files : dict of str to str, optional
+        Table name -> the file name messages give (default ``NAME.csv``).
+    trusted : dict of str to pd.DataFrame, optional
+        Tables already validated: not checked again, used for the rules across tables.
 
-def check_links(frames: dict[str, pd.DataFrame]) -> list[SchemaIssue]:
-    """Cross-table and cross-column rules: foreign keys, parameter order, the 6ND identity, distillation pairs."""
-    issues = []
-    hardware = set(frames["hardware"]["hardware"]) if "hardware" in frames else set()
-    releases = set(frames["releases"]["name"]) if "releases" in frames else set()
-    for table, column, known, what in [
-        ("releases", "hardware", hardware, "hardware.csv"),
-        ("mfu", "hardware", hardware, "hardware.csv"),
-        ("costs", "hardware", hardware, "hardware.csv"),
-        ("scores", "release", releases, "releases.csv"),
-        ("mfu", "release", releases, "releases.csv"),
-        ("costs", "release", releases, "releases.csv"),
-    ]:
-        if table not in frames:
-            continue
-        df = frames[table]
-        bad = df[column].notna() & ~df[column].isin(known)
-        for i, row in _rows(df, bad):
-            issues.append(SchemaIssue(f"{table}.csv", _line(i), column, row[column], f"is not a known key of {what}"))
-    for table in ("releases", "mfu"):
-        if table not in frames:
-            continue
-        df = frames[table]
-        bad = df["params_active"].notna() & (df["params_active"] > df["params_total"])
-        for i, row in _rows(df, bad):
-            issues.append(SchemaIssue(f"{table}.csv", _line(i), "params_active", row["params_active"], f"exceeds params_total={row['params_total']:g}"))
-    if "releases" in frames:
-        df = frames["releases"]
-        for i, row in _rows(df, df["train_flop"].isna() != df["flop_basis"].isna()):
-            issues.append(SchemaIssue("releases.csv", _line(i), "flop_basis", row["flop_basis"], f"must be given exactly when train_flop is (train_flop={row['train_flop']})"))
-        six_nd = df["flop_basis"].eq("6ND")
-        for i, row in _rows(df, df["distilled_from"].isna() != df["distillation_kind"].isna()):
-            issues.append(SchemaIssue("releases.csv", _line(i), "distillation_kind", row["distillation_kind"], f"must be given exactly when distilled_from is (distilled_from={row['distilled_from']})"))
-        for i, row in _rows(df, six_nd & (df["train_tokens"].isna() | df["params_active"].isna())):
-            issues.append(SchemaIssue("releases.csv", _line(i), "train_tokens", row["train_tokens"], "is required (with params_active) when flop_basis is 6ND"))
-        expected = FLOP_PER_PARAM_TOKEN * df["params_active"] * df["train_tokens"]
-        off = six_nd & expected.notna() & ((df["train_flop"] - expected).abs() > SIX_ND_REL_TOL * expected)
-        for i, row in _rows(df, off):
-            issues.append(SchemaIssue("releases.csv", _line(i), "train_flop", row["train_flop"], f"is not 6 x params_active x train_tokens = {expected[i]:.3g} (flop_basis=6ND)"))
-    if "matched_pairs" in frames:
-        df = frames["matched_pairs"]
-        bad = (df["multiplier_low"].notna() & (df["multiplier_low"] > df["compute_multiplier"])) | (
-            df["multiplier_high"].notna() & (df["multiplier_high"] < df["compute_multiplier"])
-        )
-        for i, row in _rows(df, bad):
-            issues.append(SchemaIssue("matched_pairs.csv", _line(i), "compute_multiplier", row["compute_multiplier"], f"lies outside [multiplier_low, multiplier_high] = [{row['multiplier_low']}, {row['multiplier_high']}]"))
-    if "mfu" in frames:
-        df = frames["mfu"]
-        bad = df["hfu"].notna() & (df["hfu"] < df["mfu"])
-        for i, row in _rows(df, bad):
-            issues.append(SchemaIssue("mfu.csv", _line(i), "hfu", row["hfu"], f"is below mfu={row['mfu']} (hardware FLOP include the model FLOP)"))
-    return issues
+    Returns
+    -------
+    (dict, list of SchemaIssue)
+        The tables that passed, coerced, and every issue found.
+    """
+    checked, issues, for_links = {}, [], dict(trusted or {})
+    for name, df in raw.items():
+        frame, table_issues = check_table(name, df, (files or {}).get(name))
+        issues += table_issues
+        if not table_issues:
+            checked[name] = for_links[name] = frame
+        elif not any(i.line == 1 for i in table_issues):
+            for_links[name] = readable_numbers(df, SCHEMAS[name].columns)
+    seen = set(issues)
+    return checked, issues + [i for i in check_links(for_links) if i not in seen]

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 
 from effcompute.data.addition_checks import check_additions, failing_rows, same_release
 from effcompute.data.additions import Additions
+from effcompute.data.cells import normal_date
 
 
-def rows_as_csv(df: pd.DataFrame) -> bytes:
-    """Rows without a header, in the table's column order, for appending to its file."""
-    return df.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+def rows_as_csv(df: pd.DataFrame, header: list[str] | None = None, newline: str = "\n") -> bytes:
+    """Rows without a header, in the order of ``header`` (a file's own columns; default: the frame's)."""
+    if header is not None:
+        if set(header) != set(df.columns):
+            raise ValueError(f"the file's header {header} and the rows' columns {list(df.columns)} differ")
+        df = df[header]
+    return df.to_csv(index=False, header=False, lineterminator=newline).encode("utf-8")
 
 
 def append_rows(existing: bytes, df: pd.DataFrame) -> bytes:
-    """A table file's bytes with ``df``'s rows appended; the existing bytes are kept as they are."""
-    if existing and not existing.endswith(b"\n"):
-        existing += b"\n"
-    return existing + rows_as_csv(df)
+    """A table file's bytes with ``df``'s rows appended under the file's own header, in its column order and line ending.
+
+    The existing bytes are kept as they are (blank lines at the end dropped).
+    """
+    text = existing.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text, newline="")), None)
+    if not header:
+        raise ValueError("the table file has no header row to append under")
+    newline = "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
+    body = existing.rstrip(b"\r\n") + newline.encode()
+    return body + rows_as_csv(df, [h.strip() for h in header], newline)
 
 
 def added_keys(additions: Additions) -> dict:
@@ -81,9 +96,9 @@ def split_at(data_dir, before) -> tuple[dict[str, bytes], Additions]:
     from effcompute.data.schema import TABLES
 
     folder = load_dataset(data_dir).data_dir
-    before = str(before)
+    before = normal_date(str(before))
     releases = read_csv(folder / "releases.csv")
-    later = set(releases.loc[releases["release_date"] >= before, "name"])
+    later = set(releases.loc[releases["release_date"].map(normal_date) >= before, "name"])
     contents, held = {}, {}
     for table in TABLES:
         df = read_csv(folder / f"{table}.csv")

@@ -1,8 +1,10 @@
 """The ``effcompute`` command line.
 
 Human output is a readable table; ``--json`` prints one JSON object on stdout
-and nothing else. Errors go to stderr with exit code 2 (bad input) or 1
-(failed check).
+and nothing else. Errors go to stderr as one message naming the command, the
+file and what to do, with exit code 2 (bad input, a damaged workspace, a full
+disk, a file this user may not write) or 1 (failed check, internal failure);
+``--debug`` adds the traceback (:mod:`effcompute.cli_errors`).
 """
 
 from __future__ import annotations
@@ -14,14 +16,9 @@ import warnings
 import numpy as np
 
 from effcompute import __version__
-from effcompute.cliargs import (
-    date_arg,
-    existing_path,
-    path_arg,
-    positive_int,
-    print_json,
-    print_result,
-)
+from effcompute.cli_errors import DEBUG_FLAG, run_guarded, split_debug
+from effcompute.cli_paths import check_output_file, output_folder
+from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
 from effcompute.models.registry import MODEL_NAMES
 from effcompute.quiet import quiet_pymc_logs
 
@@ -84,10 +81,11 @@ def cmd_data_import_epoch(args) -> int:
     from effcompute.data.epoch import import_epoch_models
     from effcompute.data.io import write_csv_atomic
 
-    result = import_epoch_models(args.file, since=args.since)
-    args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / "releases.csv"
-    write_csv_atomic(result.releases, out)
+    check_output_file(out, reads=[args.file], force=args.force, make_folder=True)
+    result = import_epoch_models(args.file, since=args.since)
+    with output_folder(args.out):
+        write_csv_atomic(result.releases, out)
     print(f"wrote {len(result.releases)} release(s) to {out}")
     if len(result.dropped):
         print(f"dropped {len(result.dropped)} row(s):")
@@ -99,12 +97,8 @@ def cmd_data_import_epoch(args) -> int:
 def cmd_data_crosscheck(args) -> int:
     import pandas as pd
 
-    from effcompute.data.epoch import (
-        EPOCH_MODELS_FILE,
-        REFERENCE_ENV,
-        crosscheck,
-        reference_dir,
-    )
+    from effcompute.data.epoch import EPOCH_MODELS_FILE, REFERENCE_ENV, reference_dir
+    from effcompute.data.epoch_crosscheck import crosscheck
     from effcompute.data.load import load_dataset
 
     epoch_file = args.epoch or reference_dir() / EPOCH_MODELS_FILE
@@ -168,6 +162,8 @@ def cmd_export(args) -> int:
     from effcompute.inference.runs.files import load_run
     from effcompute.inference.summary.export import render
 
+    if args.out:
+        check_output_file(args.out, reads=[args.run], force=args.force)
     _, _, attrs = load_run(args.run)
     text = render(attrs, args.format)
     if args.out:
@@ -204,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     p = argparse.ArgumentParser(prog="effcompute", description="How much less hardware and compute a GPT-3-level model needs today, and why.")
     p.add_argument("--version", action="version", version=f"effcompute {__version__}")
+    p.add_argument(DEBUG_FLAG, action="store_true", help="on a failure, show the traceback too (accepted anywhere on the line)")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("seed", help="seed 002's Monte Carlo as a PyMC prior model, beside the seed's own figures")
@@ -246,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="write a run's headline summaries as CSV, JSON or Markdown")
     ex.add_argument("run", type=existing_path)
     ex.add_argument("--format", choices=["csv", "json", "md"], required=True)
-    ex.add_argument("--out", type=path_arg, default=None, help="file to write (default: stdout)")
+    ex.add_argument("--out", type=path_arg, default=None, help="file to write (default: stdout); never the run itself")
+    ex.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     ex.set_defaults(func=cmd_export)
 
     te = sub.add_parser("tension", help="compare separately fitted evidence and trend runs")
@@ -271,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("file", type=existing_path)
     im.add_argument("--out", type=path_arg, required=True, help="folder to write releases.csv into")
     im.add_argument("--since", type=date_arg, default=None, help="keep models published on or after this date")
+    im.add_argument("--force", action="store_true", help="overwrite an existing releases.csv in --out")
     im.set_defaults(func=cmd_data_import_epoch)
     cc = dsub.add_parser("crosscheck", help="our figures vs Epoch's where both exist")
     cc.add_argument("--epoch", type=existing_path, default=None, help="Epoch models CSV (default: shared/reference beside the repo)")
@@ -294,16 +293,9 @@ def _command_modules():
 def main(argv=None) -> int:
     """Entry point of the ``effcompute`` console script."""
     warnings.filterwarnings("ignore", category=FutureWarning, module="arviz")
-    args = build_parser().parse_args(argv)
-    try:
-        with quiet_pymc_logs():
-            return args.func(args)
-    except (ValueError, FileNotFoundError) as err:
-        print(f"effcompute {args.command}: {err}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # output piped into `head` and closed early
-        sys.stderr.close()
-        return 0
+    argv, debug = split_debug(list(sys.argv[1:] if argv is None else argv))
+    with quiet_pymc_logs():
+        return run_guarded(build_parser().parse_args(argv), debug)
 
 
 if __name__ == "__main__":

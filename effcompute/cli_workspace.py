@@ -108,7 +108,14 @@ def cmd_undo(args) -> int:
 
 def cmd_history(args) -> int:
     from effcompute.data.load import named_workspace
+    from effcompute.data.wsfiles import HISTORY, repair_history
 
+    if args.repair:
+        ws = _writable_workspace(args.data)
+        with ws.lock():
+            done = repair_history(ws.root / HISTORY)
+        print(done or f"{ws.root / HISTORY}: every line is a complete record; nothing to repair")
+        return 0
     ws = named_workspace(args.data, purpose="history")
     entries = ws.history()
     if args.json:
@@ -160,4 +167,5 @@ def register(sub) -> None:
     h = sub.add_parser("history", help="a workspace's additions and undos")
     h.add_argument("--data", default=None, help=data_help)
     h.add_argument("--json", action="store_true")
+    h.add_argument("--repair", action="store_true", help="set a broken last line of history.jsonl aside (into history.jsonl.broken)")
     h.set_defaults(func=cmd_history)
