@@ -51,6 +51,9 @@ class Role:
     FACTOR = "factor multiplier"
     FLOP_TO_MATCH = "FLOP to match GPT-3's MMLU"
     TENSION = "tension"
+    GROWTH_RATE = "growth rate per era"
+    GROWTH_BREAKPOINT = "era boundary"
+    EFFICIENCY_VS_RESOURCES = "efficiency over resources growth"
 
 
 @dataclass(frozen=True)

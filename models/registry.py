@@ -14,6 +14,7 @@ MODEL_CLASSES = {
     "evidence": "effcompute.models.evidence:EvidenceModel",
     "trend": "effcompute.models.trend:TrendModel",
     "joint": "effcompute.models.joint:JointModel",
+    "growth": "effcompute.models.growth_model:GrowthModel",
 }
 #: Every model name, in the order the CLI lists them.
 MODEL_NAMES = tuple(MODEL_CLASSES)

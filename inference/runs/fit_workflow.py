@@ -28,9 +28,11 @@ def default_out_dir(data_dir=None) -> Path:
 
 def run_fit(
     model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=1000, chains=4, seed=1,
-    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False,
+    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False, dataset=None, growth=None,
 ) -> dict:
-    """Fit one model on a data folder and save the run.
+    """Fit one model on a data folder (or on ``dataset``, e.g. the growth tables) and save the run.
+
+    ``growth`` overrides the growth model's settings (``ModelConfig.growth``).
 
     Returns
     -------
@@ -39,8 +41,8 @@ def run_fit(
         ``headline``, ``comparisons``, ``path``, ``timings``, ``as_of``,
         ``excluded`` (rows left out and why) and ``notes``.
     """
-    dataset = load_dataset(data_dir)
-    config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of)
+    dataset = dataset if dataset is not None else load_dataset(data_dir)
+    config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of, growth=dict(growth or {}))
     model = build_model(dataset, config)
     idata, timings = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
     conv = check_convergence(idata, model.gated_variables())
