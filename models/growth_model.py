@@ -5,7 +5,8 @@ two boundaries are learned (seed 003's 2018 and 2026 as the prior), with
 the corners smoothed by a softplus of width ``smoothness_years`` so the
 breakpoints have gradients (NUTS):
 
-    f(t) = level + r1 (t - 2018) + (r2 - r1) w softplus((t - b1) / w) + (r3 - r2) w softplus((t - b2) / w)
+    f(t) = level + r1 (t - 2018) + (r2 - r1) h(t, b1) + (r3 - r2) h(t, b2),
+    h(t, b) = w [softplus((t - b) / w) - softplus((2018 - b) / w)]
 
 Likelihood (all on log10, Normal):
 
@@ -75,9 +76,12 @@ def growth_settings(config) -> dict:
 
 
 def soft_piecewise(t, level, r1, r2, r3, b1, b2, w, xp=np):
-    """log10 curve with slopes r1, r2, r3 and soft corners at b1, b2 (years); ``xp`` is ``np`` or ``pt``."""
-    soft = lambda x: w * xp.logaddexp(0.0, x / w)  # noqa: E731
-    return level + r1 * (t - T0) + (r2 - r1) * soft(t - b1) + (r3 - r2) * soft(t - b2)
+    """log10 curve with slopes r1, r2, r3, soft corners at b1, b2 (years) and value ``level`` at :data:`T0`; ``xp`` is ``np`` or ``pt``.
+
+    The hinges are measured from their value at T0, so moving a breakpoint does not move the level (less posterior correlation).
+    """
+    soft = lambda b: w * (xp.logaddexp(0.0, (t - b) / w) - xp.logaddexp(0.0, (T0 - b) / w))  # noqa: E731
+    return level + r1 * (t - T0) + (r2 - r1) * soft(b1) + (r3 - r2) * soft(b2)
 
 
 @dataclass

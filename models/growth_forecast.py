@@ -1,0 +1,81 @@
+"""Predictions from a growth-model posterior: frontier training compute on a date, and compute-threshold equivalents.
+
+Both evaluate the model's own curves (:func:`~effcompute.models.growth_model.soft_piecewise`)
+draw by draw, in numpy, on the posterior group of a fitted (or mocked) run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from effcompute.dates import decimal_year
+from effcompute.inference.summary.numbers import summarize_draws
+from effcompute.models.growth_model import COMPONENT, ERA, T0, VARIABLES, soft_piecewise
+
+LEVELS = {"spend": "level_spend", "hardware": "level_hardware"}
+#: What ``threshold`` uses as efficiency: the growth model's algorithmic term.
+THRESHOLD_EFFICIENCY = ("the growth model's algorithmic-efficiency term (log10 compute needed for fixed capability falls by its rate per era); "
+                        "in this version that term is informed by its prior alone ({source})")
+
+
+def _flat(posterior, name: str) -> np.ndarray:
+    var = posterior[name]
+    rest = [d for d in var.dims if d not in ("chain", "draw")]
+    return var.stack(sample=("chain", "draw")).transpose("sample", *rest).values
+
+
+def curve_draws(posterior, component: str, years, smoothness: float, level: bool = True) -> np.ndarray:
+    """Draws x years of one term's log10 curve (``level=False``: relative to its level)."""
+    t = np.asarray(years, float)[None, :]
+    r = _flat(posterior, VARIABLES[component])
+    lev = _flat(posterior, LEVELS[component])[:, None] if level and component in LEVELS else 0.0
+    b1, b2 = (_flat(posterior, f"breakpoint_{i}")[:, None] for i in (1, 2))
+    return soft_piecewise(t, lev, r[:, 0:1], r[:, 1:2], r[:, 2:3], b1, b2, smoothness)
+
+
+def realisation_draws(posterior, years) -> np.ndarray:
+    """Draws x years of the realisation term (linear)."""
+    t = np.asarray(years, float)[None, :]
+    return _flat(posterior, "level_realisation")[:, None] + _flat(posterior, "rate_realisation")[:, None] * (t - T0)
+
+
+def predict_frontier_compute(posterior, dates, smoothness: float, seed: int = 1) -> list[dict]:
+    """Predictive log10 training FLOP of a frontier model published on each date (curve + the model's scatter).
+
+    Returns
+    -------
+    list of dict
+        ``{"date": "YYYY-MM-DD", "log10_flop": {"median", "lo80", "hi80", "lo95", "hi95"}}`` per date.
+    """
+    years = decimal_year([str(d) for d in dates])
+    mu = curve_draws(posterior, "spend", years, smoothness) + curve_draws(posterior, "hardware", years, smoothness) + realisation_draws(posterior, years)
+    rng = np.random.default_rng(seed)
+    draws = mu + rng.normal(size=mu.shape) * _flat(posterior, "sigma_compute")[:, None]
+    return [{"date": str(d), "log10_flop": summarize_draws(draws[:, i])} for i, d in enumerate(dates)]
+
+
+def threshold_equivalent(posterior, flop: float, set_date, at_date, smoothness: float) -> dict:
+    """Training FLOP at ``at_date`` that buys the capability ``flop`` bought at ``set_date``.
+
+    ``log10 FLOP_at = log10 flop - (A(at) - A(set))`` with A the algorithmic term.
+
+    Returns
+    -------
+    dict
+        ``log10_flop`` and ``flop`` summaries, and ``efficiency_gain_x`` (how many times less compute).
+    """
+    if not flop > 0:
+        raise ValueError(f"FLOP={flop!r} must be positive")
+    a = curve_draws(posterior, "algorithms", decimal_year([str(set_date), str(at_date)]), smoothness, level=False)
+    gain = a[:, 1] - a[:, 0]
+    log10_at = np.log10(flop) - gain
+    return {"log10_flop": summarize_draws(log10_at), "flop": summarize_draws(10.0**log10_at), "efficiency_gain_x": summarize_draws(10.0**gain)}
+
+
+def decomposition(headline: dict, quantities) -> dict:
+    """``{component: {era: summary}}`` of the era rates in a run's headline."""
+    out = {}
+    for q in quantities:
+        if q.select and COMPONENT in q.select and q.headline_key in headline:
+            out.setdefault(q.select[COMPONENT], {})[q.select[ERA]] = headline[q.headline_key]
+    return out
