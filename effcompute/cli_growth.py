@@ -1,4 +1,4 @@
-"""``effcompute growth`` (seed 003's tables, the growth model's fit, predictions), ``threshold`` and ``growth-data``."""
+"""``effcompute growth`` (seed 003's tables, the growth model's fit, predictions), ``threshold``, ``growth-split`` and ``growth-data``."""
 
 from __future__ import annotations
 
@@ -97,6 +97,15 @@ def cmd_growth_data(args) -> int:
     return 0
 
 
+def cmd_growth_split(args) -> int:
+    from effcompute.inference.checks.growth_split import format_growth_split, run_growth_split
+
+    result = run_growth_split(args.cutoff, data_dir=args.data, out_dir=args.out or "runs/growth_split", draws=args.draws, tune=args.tune,
+                              chains=args.chains, seed=args.seed, target_accept=args.target_accept)
+    print_result(result, args.json, format_growth_split)
+    return 0 if result["converged"] and result["n"] and 0.7 <= result["coverage80"] <= 0.9 else 1
+
+
 def _fit_options(p) -> None:
     p.add_argument("--run", type=existing_path, default=None, help="a saved growth run (default: fit the model now)")
     p.add_argument("--data", default=None, help="folder with frontier_models.csv and hardware_prices.csv (default: the bundled Epoch subset)")
@@ -131,6 +140,11 @@ def register(subparsers) -> None:
     t.add_argument("--at", type=date_arg, required=True, help="date its equivalent is wanted")
     _fit_options(t)
     t.set_defaults(func=cmd_threshold)
+
+    s = subparsers.add_parser("growth-split", help="time-split check: fit the growth model to a cutoff, predict later frontier models' compute")
+    s.add_argument("--cutoff", type=date_arg, default=dt.date(2024, 3, 31))
+    _fit_options(s)
+    s.set_defaults(func=cmd_growth_split)
 
     d = subparsers.add_parser("growth-data", help="re-cut the growth model's Epoch subset from newer Epoch downloads")
     d.add_argument("models", type=existing_path, help="Epoch's all_ai_models.csv")

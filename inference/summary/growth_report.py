@@ -81,9 +81,9 @@ def format_threshold(result: dict) -> str:
     """Terminal text of ``threshold``."""
     f, g = result["log10_flop"], result["efficiency_gain_x"]
     return "\n".join([
-        f"A threshold of {result['threshold_flop']:.3g} FLOP set on {result['set']} buys on {result['at']} what"
-        f" 10^{f['median']:.2f} FLOP buys then: median {result['flop']['median']:.3g} FLOP"
-        f" (80%: 10^{f['lo80']:.2f} to 10^{f['hi80']:.2f}; 95%: 10^{f['lo95']:.2f} to 10^{f['hi95']:.2f}).",
+        f"The capability {result['threshold_flop']:.3g} FLOP bought on {result['set']} takes {result['flop']['median']:.3g} FLOP"
+        f" on {result['at']} (median, 10^{f['median']:.2f};"
+        f" 80%: 10^{f['lo80']:.2f} to 10^{f['hi80']:.2f}; 95%: 10^{f['lo95']:.2f} to 10^{f['hi95']:.2f}).",
         f"Efficiency gain between the dates: {format_number(g['median'])}x [80%: {format_number(g['lo80'])}, {format_number(g['hi80'])}].",
         f"Efficiency used: {result['efficiency_source']}.",
     ])
