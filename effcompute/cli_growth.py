@@ -12,6 +12,15 @@ FRONTIER_HELP = ("'frontier' as Epoch AI's 'Frontier model' flag defines it (a m
 PROJECTION_DATES = (dt.date(2030, 1, 1), dt.date(2035, 1, 1))
 
 
+def growth_overrides(args) -> dict | None:
+    """``ModelConfig.growth`` from ``--algorithmic-run`` (None: the defaults)."""
+    if not args.algorithmic_run:
+        return None
+    from effcompute.inference.summary.growth_forecast import algorithmic_prior_from_run
+
+    return algorithmic_prior_from_run(args.algorithmic_run)
+
+
 def fit_growth(args) -> dict:
     """Fit the growth model on the growth tables, save the run; the fit's result with decomposition and published rates."""
     from effcompute.data.growth_data import load_growth_data
@@ -19,7 +28,7 @@ def fit_growth(args) -> dict:
 
     return run_fit(
         "growth", dataset=load_growth_data(args.data), out_dir=args.out or default_out_dir(), draws=args.draws, tune=args.tune,
-        chains=args.chains, seed=args.seed, as_of=args.as_of, target_accept=args.target_accept, quiet=True,
+        chains=args.chains, seed=args.seed, as_of=args.as_of, target_accept=args.target_accept, quiet=True, growth=growth_overrides(args),
     )
 
 
@@ -54,7 +63,7 @@ def cmd_growth(args) -> int:
         return 0
     from effcompute.inference.summary.growth_report import format_growth_fit, format_predictions, published_beside
     from effcompute.models.base import quantities_from_roles
-    from effcompute.models.growth_forecast import decomposition, predict_frontier_compute
+    from effcompute.inference.summary.growth_forecast import decomposition, predict_frontier_compute
 
     if args.predict:
         posterior, settings, _ = growth_posterior(args)
@@ -78,7 +87,7 @@ def cmd_growth(args) -> int:
 
 def cmd_threshold(args) -> int:
     from effcompute.inference.summary.growth_report import format_threshold
-    from effcompute.models.growth_forecast import THRESHOLD_EFFICIENCY, threshold_equivalent
+    from effcompute.inference.summary.growth_forecast import THRESHOLD_EFFICIENCY, threshold_equivalent
 
     posterior, settings, path = growth_posterior(args)
     result = {"threshold_flop": args.flop, "set": str(args.set), "at": str(args.at), "run": path,
@@ -101,13 +110,15 @@ def cmd_growth_split(args) -> int:
     from effcompute.inference.checks.growth_split import format_growth_split, run_growth_split
 
     result = run_growth_split(args.cutoff, data_dir=args.data, out_dir=args.out or "runs/growth_split", draws=args.draws, tune=args.tune,
-                              chains=args.chains, seed=args.seed, target_accept=args.target_accept)
+                              chains=args.chains, seed=args.seed, target_accept=args.target_accept, growth=growth_overrides(args))
     print_result(result, args.json, format_growth_split)
     return 0 if result["converged"] and result["n"] and 0.7 <= result["coverage80"] <= 0.9 else 1
 
 
 def _fit_options(p) -> None:
     p.add_argument("--run", type=existing_path, default=None, help="a saved growth run (default: fit the model now)")
+    p.add_argument("--algorithmic-run", type=existing_path, default=None,
+                   help="a trend or joint run whose top-down efficiency rate is the algorithmic term's 2018-2025 prior (default: Ho et al. 2024)")
     p.add_argument("--data", default=None, help="folder with frontier_models.csv and hardware_prices.csv (default: the bundled Epoch subset)")
     p.add_argument("--as-of", type=date_arg, default=None, help="fit on rows published up to this date (default: the data's end, 2025-03-31)")
     p.add_argument("--draws", type=positive_int, default=2000)

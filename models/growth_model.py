@@ -145,10 +145,13 @@ def add_growth_variables(d: GrowthArrays, s: dict) -> None:
         return curve("spend", level_s, t) + curve("hardware", level_h, t) + level_u + rate_u * (t - T0)
 
     noise = s["noise_sd"]
-    pm.Normal("log10_compute", resources(d.compute_t), pm.HalfNormal("sigma_compute", noise), observed=d.compute, dims="frontier_model")
-    pm.Normal("log10_cost", curve("spend", level_s, d.cost_t), pm.HalfNormal("sigma_cost", noise), observed=d.cost, dims="costed_model")
+    # observed values in data containers, so SBC can swap in simulated data
+    pm.Normal("log10_compute", resources(d.compute_t), pm.HalfNormal("sigma_compute", noise),
+              observed=pm.Data("log10_compute_y", d.compute, dims="frontier_model"), dims="frontier_model")
+    pm.Normal("log10_cost", curve("spend", level_s, d.cost_t), pm.HalfNormal("sigma_cost", noise),
+              observed=pm.Data("log10_cost_y", d.cost, dims="costed_model"), dims="costed_model")
     pm.Normal("log10_flops_per_dollar", curve("hardware", level_h, d.hw_t) + consumer * d.consumer, pm.HalfNormal("sigma_hardware", noise),
-              observed=d.hw, dims="gpu")
+              observed=pm.Data("log10_flops_per_dollar_y", d.hw, dims="gpu"), dims="gpu")
 
     ones = pt.ones(len(ERAS))
     era_rates = [rates["algorithms"], rates["hardware"], rate_u * ones, rates["spend"]]

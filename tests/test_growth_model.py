@@ -158,6 +158,19 @@ def test_threshold_refuses_a_non_growth_run_and_bad_flop(growth_run, tmp_path, c
     assert "not a growth run" in capsys.readouterr().err
 
 
+def test_algorithmic_prior_can_come_from_a_trend_run(growth_run, tmp_path, monkeypatch):
+    from effcompute.inference.summary.growth_forecast import algorithmic_prior_from_run
+
+    monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, draws=20))
+    trend = run_module.run_fit("trend", out_dir=tmp_path, seed=1)["path"]
+    growth = algorithmic_prior_from_run(trend)
+    assert growth["algorithms_rate_sd"][2] == pytest.approx(2 * growth["algorithms_rate_sd"][1]) and "trend run" in growth["algorithms_source"]
+    m = build_model(None, ModelConfig(model="growth", growth=growth))
+    assert m.settings["algorithms_rate"][1] == growth["algorithms_rate"][1] and "trend run" in m.notes()[0]
+    with pytest.raises(ValueError, match="no top-down efficiency rate"):
+        algorithmic_prior_from_run(growth_run)
+
+
 def test_growth_without_flags_fits_and_prints_the_decomposition(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, draws=30))
     main(["growth", "--out", str(tmp_path), "--json"])

@@ -9,8 +9,9 @@ import numpy as np
 from effcompute.inference.summary.numbers import INTERVAL_KIND
 
 
-def run_growth_split(cutoff: dt.date, *, data_dir=None, out_dir="runs/growth_split", draws=2000, tune=1000, chains=4, seed=1, target_accept=0.95) -> dict:
-    """Fit the growth model with ``as_of=cutoff`` and score its predictions of every later frontier model's training compute.
+def run_growth_split(cutoff: dt.date, *, data_dir=None, out_dir="runs/growth_split", draws=2000, tune=1000, chains=4, seed=1, target_accept=0.95,
+                     growth=None) -> dict:
+    """Fit the growth model (settings ``growth``) with ``as_of=cutoff`` and score its predictions of every later frontier model's training compute.
 
     Returns
     -------
@@ -21,11 +22,12 @@ def run_growth_split(cutoff: dt.date, *, data_dir=None, out_dir="runs/growth_spl
     from effcompute.data.growth_data import load_growth_data
     from effcompute.inference.runs.files import load_run
     from effcompute.inference.runs.fit_workflow import run_fit
-    from effcompute.models.growth_forecast import predict_frontier_compute
+    from effcompute.inference.summary.growth_forecast import predict_frontier_compute
     from effcompute.models.growth_model import growth_settings
 
     tables = load_growth_data(data_dir)
-    fit = run_fit("growth", dataset=tables, out_dir=out_dir, draws=draws, tune=tune, chains=chains, seed=seed, as_of=cutoff, target_accept=target_accept, quiet=True)
+    fit = run_fit("growth", dataset=tables, out_dir=out_dir, draws=draws, tune=tune, chains=chains, seed=seed, as_of=cutoff, target_accept=target_accept, quiet=True,
+                  growth=growth)
     idata, config, _ = load_run(fit["path"])
     later = tables.frontier[tables.frontier.publication_date > np.datetime64(cutoff)]
     dates = [d.date() for d in later.publication_date]

@@ -72,6 +72,34 @@ def threshold_equivalent(posterior, flop: float, set_date, at_date, smoothness: 
     return {"log10_flop": summarize_draws(log10_at), "flop": summarize_draws(10.0**log10_at), "efficiency_gain_x": summarize_draws(10.0**gain)}
 
 
+def algorithmic_prior_from_run(path) -> dict:
+    """Growth settings that take the algorithmic term's 2018-2025 rate from a fitted trend or joint run.
+
+    The run's top-down rate (role ``Role.RATE_TOPDOWN``: log10 less compute per year for the same benchmark
+    score, measured since GPT-3) becomes a Normal prior (posterior mean and sd) on the 2018-2025 era and,
+    with doubled sd, on the 2026- era; 2012-2017 keeps Ho et al. 2024's. Pass the result as ``ModelConfig.growth``.
+    """
+    from pathlib import Path
+
+    from effcompute.inference.runs.files import load_run
+    from effcompute.inference.sampling.record import role_variable
+    from effcompute.models.base import Role
+    from effcompute.models.growth_model import GROWTH_DEFAULTS
+
+    idata, config, _ = load_run(path)
+    name = role_variable(idata, Role.RATE_TOPDOWN)
+    if name is None:
+        raise ValueError(f"{str(path)!r} has no top-down efficiency rate: fit the trend or joint model")
+    g = idata.posterior[name].values.ravel()
+    mu, sd = float(np.mean(g)), float(np.std(g))
+    return {
+        "algorithms_rate": [GROWTH_DEFAULTS["algorithms_rate"][0], mu, mu],
+        "algorithms_rate_sd": [GROWTH_DEFAULTS["algorithms_rate_sd"][0], sd, 2 * sd],
+        "algorithms_source": f"effcompute {config.model} run {Path(path).name}: top-down rate {mu:.3f} +- {sd:.3f} OOM/year for 2018-2025 "
+                             "(2026-: doubled sd; 2012-2017: Ho et al. 2024)",
+    }
+
+
 def decomposition(headline: dict, quantities) -> dict:
     """``{component: {era: summary}}`` of the era rates in a run's headline."""
     out = {}
