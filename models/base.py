@@ -152,6 +152,13 @@ class EffModel:
         self._model = None
 
     # -- what a subclass provides ------------------------------------------------------
+    @classmethod
+    def load_data(cls, data_dir=None):
+        """The tables the model is fitted on, from ``data_dir`` (default: the curated six of a data folder or workspace)."""
+        from effcompute.data.load import load_dataset
+
+        return load_dataset(data_dir)
+
     def prepare(self, dataset):
         """Arrays, coordinates and excluded rows from the tables (no PyMC)."""
         raise NotImplementedError

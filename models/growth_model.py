@@ -183,10 +183,18 @@ class GrowthModel(EffModel):
     description = "growth decomposition of effective compute (Epoch frontier models, GPU prices, training costs)"
     key_variables = ("breakpoint_1", "rate_spend", "rate_hardware", "rate_realisation", "sigma_compute")
 
-    def prepare(self, dataset) -> GrowthArrays:
-        from effcompute.data.growth_data import DATA_END, GrowthTables, load_growth_data
+    @classmethod
+    def load_data(cls, data_dir=None):
+        """The Epoch subset (``data_dir``: a folder with its two files; default: the bundled ``data/epoch``)."""
+        from effcompute.data.growth_data import load_growth_data
 
-        tables = dataset if isinstance(dataset, GrowthTables) else load_growth_data()
+        return load_growth_data(data_dir)
+
+    def prepare(self, dataset) -> GrowthArrays:
+        from effcompute.data.growth_data import DATA_END, GrowthTables
+
+        # a curated Dataset (or None) carries no growth tables: use the bundled subset
+        tables = dataset if isinstance(dataset, GrowthTables) else self.load_data()
         self.settings = growth_settings(self.config)
         as_of = dt.date.fromisoformat(self.config.as_of) if self.config.as_of else DATA_END
         return prepare_growth(tables, as_of)

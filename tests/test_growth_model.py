@@ -124,6 +124,17 @@ def test_as_of_leaves_later_rows_out_and_unknown_settings_are_refused():
         build_model(None, ModelConfig(model="growth", growth={"eras": 4}))
 
 
+def test_a_growth_run_records_and_rebuilds_on_the_growth_tables(growth_run, tmp_path, monkeypatch):
+    from effcompute.inference.runs.files import load_run, rebuild_model
+
+    _, _, attrs = load_run(growth_run)
+    assert attrs["data_hash"] == gd.load_growth_data().data_hash()
+    assert isinstance(rebuild_model(growth_run), GrowthModel)
+    monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, draws=20))
+    fitted = run_module.run_fit("growth", out_dir=tmp_path, seed=1)  # `effcompute fit --model growth`
+    assert load_run(fitted["path"])[2]["data_hash"] == attrs["data_hash"]
+
+
 def test_growth_predict_json_shape(growth_run, capsys):
     code = main(["growth", "--run", str(growth_run), "--predict", "2025-01-01", "2030-06-30", "--json"])
     assert code == 0
