@@ -32,22 +32,15 @@ def fit_growth(args) -> dict:
     )
 
 
-def growth_posterior(args):
-    """(posterior, growth settings, run path) from ``--run``, else from a fresh fit (refused when it fails the gate)."""
-    from effcompute.inference.runs.files import load_run
-    from effcompute.models.growth_model import growth_settings
-
-    path = args.run
-    if path is None:
-        print("fitting the growth model (pass --run RUN to use a saved one)...", file=sys.stderr)
-        result = fit_growth(args)
-        if not result["converged"] and not args.allow_unconverged:
-            raise ValueError(f"the growth fit did not pass the convergence gate ({'; '.join(result['failures'])}); pass --allow-unconverged to use it")
-        path = result["path"]
-    idata, config, _ = load_run(path)
-    if config.model != "growth":
-        raise ValueError(f"{str(path)!r} is a {config.model!r} run, not a growth run")
-    return idata.posterior, growth_settings(config), str(path)
+def growth_run_path(args) -> str:
+    """``--run``, else the path of a fresh fit (refused when it fails the gate)."""
+    if args.run is not None:
+        return str(args.run)
+    print("fitting the growth model (pass --run RUN to use a saved one)...", file=sys.stderr)
+    result = fit_growth(args)
+    if not result["converged"] and not args.allow_unconverged:
+        raise ValueError(f"the growth fit did not pass the convergence gate ({'; '.join(result['failures'])}); pass --allow-unconverged to use it")
+    return result["path"]
 
 
 def cmd_growth(args) -> int:
@@ -61,23 +54,19 @@ def cmd_growth(args) -> int:
         else:
             print(format_growth_report(tables))
         return 0
+    from effcompute.inference.summary.growth_forecast import decomposition, load_growth_run, predict_from_run
     from effcompute.inference.summary.growth_report import format_growth_fit, format_predictions, published_beside
     from effcompute.models.base import quantities_from_roles
-    from effcompute.inference.summary.growth_forecast import decomposition, predict_frontier_compute
 
     if args.predict:
-        posterior, settings, _ = growth_posterior(args)
-        result = {"predictions": predict_frontier_compute(posterior, args.predict, settings["smoothness_years"], seed=args.seed)}
+        result = {"predictions": predict_from_run(growth_run_path(args), args.predict, seed=args.seed)}
         print_result(result, args.json, format_predictions)
         return 0
-    from effcompute.inference.runs.files import load_run
-    from effcompute.models.growth_model import growth_settings
-
     result = fit_growth(args)
-    idata, config, attrs = load_run(result["path"])
+    _, _, attrs = load_growth_run(result["path"])
     result["decomposition"] = decomposition(result["headline"], quantities_from_roles(attrs["roles"]))
     result["published"] = published_beside(result["decomposition"])
-    result["projections"] = predict_frontier_compute(idata.posterior, PROJECTION_DATES, growth_settings(config)["smoothness_years"], seed=args.seed)
+    result["projections"] = predict_from_run(result["path"], PROJECTION_DATES, seed=args.seed)
     print_result(result, args.json, format_growth_fit)
     if not result["converged"] and not args.allow_unconverged:
         print("effcompute growth: the run did not pass the convergence gate (saved, marked UNCONVERGED)", file=sys.stderr)
@@ -87,9 +76,11 @@ def cmd_growth(args) -> int:
 
 def cmd_threshold(args) -> int:
     from effcompute.inference.summary.growth_report import format_threshold
-    from effcompute.inference.summary.growth_forecast import THRESHOLD_EFFICIENCY, threshold_equivalent
+    from effcompute.inference.summary.growth_forecast import THRESHOLD_EFFICIENCY, load_growth_run, threshold_equivalent
 
-    posterior, settings, path = growth_posterior(args)
+    path = growth_run_path(args)
+    idata, settings, _ = load_growth_run(path)
+    posterior = idata.posterior
     result = {"threshold_flop": args.flop, "set": str(args.set), "at": str(args.at), "run": path,
               "efficiency_source": THRESHOLD_EFFICIENCY.format(source=settings["algorithms_source"]),
               **threshold_equivalent(posterior, args.flop, args.set, args.at, settings["smoothness_years"])}

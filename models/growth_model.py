@@ -12,7 +12,8 @@ Likelihood (all on log10, Normal):
 
 - training cost of a frontier model (2023 USD) ~ spend(t);
 - FP32 FLOP/s per dollar of a GPU at release ~ hardware(t) (+ a consumer-card offset);
-- training FLOP of a frontier model ~ spend(t) + hardware(t) + realisation(t), where
+- training FLOP of a frontier model ~ spend(t) + hardware(t) + realisation(t) (scatter
+  ``sigma_compute exp(scatter_trend (t - 2018))``), where
   realisation (training FLOP per dollar over FP32 FLOP/s per dollar at release: seconds
   of use x utilisation x number-format gain / overheads) is linear in time.
 
@@ -62,6 +63,8 @@ GROWTH_DEFAULTS = {
     "realisation_level": [7.0, 1.0],
     "realisation_rate": [0.0, 0.2],
     "noise_sd": 0.5,
+    # log change of the compute scatter per year: 0.1 allows halving or doubling over 7 years at 1 sd
+    "scatter_trend": [0.0, 0.1],
 }
 CONSUMER_WORDS = r"GeForce|TITAN|Titan|Radeon RX"
 VARIABLES = {"spend": "rate_spend", "hardware": "rate_hardware", "algorithms": "rate_algorithms"}
@@ -146,7 +149,9 @@ def add_growth_variables(d: GrowthArrays, s: dict) -> None:
 
     noise = s["noise_sd"]
     # observed values in data containers, so SBC can swap in simulated data
-    pm.Normal("log10_compute", resources(d.compute_t), pm.HalfNormal("sigma_compute", noise),
+    # scatter of frontier compute about the trend at 2018, changing log-linearly in time (wider before 2020: more domains)
+    sigma_c = pm.HalfNormal("sigma_compute", noise) * pt.exp(pm.Normal("scatter_trend", *s["scatter_trend"]) * (d.compute_t - T0))
+    pm.Normal("log10_compute", resources(d.compute_t), sigma_c,
               observed=pm.Data("log10_compute_y", d.compute, dims="frontier_model"), dims="frontier_model")
     pm.Normal("log10_cost", curve("spend", level_s, d.cost_t), pm.HalfNormal("sigma_cost", noise),
               observed=pm.Data("log10_cost_y", d.cost, dims="costed_model"), dims="costed_model")

@@ -20,18 +20,14 @@ def run_growth_split(cutoff: dt.date, *, data_dir=None, out_dir="runs/growth_spl
         ``coverage80``, ``coverage95``, ``n`` and the run ``path``.
     """
     from effcompute.data.growth_data import load_growth_data
-    from effcompute.inference.runs.files import load_run
     from effcompute.inference.runs.fit_workflow import run_fit
-    from effcompute.inference.summary.growth_forecast import predict_frontier_compute
-    from effcompute.models.growth_model import growth_settings
+    from effcompute.inference.summary.growth_forecast import predict_from_run
 
     tables = load_growth_data(data_dir)
     fit = run_fit("growth", dataset=tables, out_dir=out_dir, draws=draws, tune=tune, chains=chains, seed=seed, as_of=cutoff, target_accept=target_accept, quiet=True,
                   growth=growth)
-    idata, config, _ = load_run(fit["path"])
     later = tables.frontier[tables.frontier.publication_date > np.datetime64(cutoff)]
-    dates = [d.date() for d in later.publication_date]
-    preds = predict_frontier_compute(idata.posterior, dates, growth_settings(config)["smoothness_years"], seed=seed)
+    preds = predict_from_run(fit["path"], [d.date() for d in later.publication_date], seed=seed)
     rows = []
     for (_, r), p in zip(later.iterrows(), preds):
         y, s = float(np.log10(r.training_compute_flop)), p["log10_flop"]

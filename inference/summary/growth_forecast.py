@@ -24,6 +24,11 @@ def _flat(posterior, name: str) -> np.ndarray:
     return var.stack(sample=("chain", "draw")).transpose("sample", *rest).values
 
 
+def scatter_end(attrs) -> float | None:
+    """Decimal year of a run's as-of date (where the scatter's trend stops), from its attributes."""
+    return float(decimal_year([attrs['as_of']])[0]) if attrs.get("as_of") else None
+
+
 def curve_draws(posterior, component: str, years, smoothness: float, level: bool = True) -> np.ndarray:
     """Draws x years of one term's log10 curve (``level=False``: relative to its level)."""
     t = np.asarray(years, float)[None, :]
@@ -39,8 +44,10 @@ def realisation_draws(posterior, years) -> np.ndarray:
     return _flat(posterior, "level_realisation")[:, None] + _flat(posterior, "rate_realisation")[:, None] * (t - T0)
 
 
-def predict_frontier_compute(posterior, dates, smoothness: float, seed: int = 1) -> list[dict]:
+def predict_frontier_compute(posterior, dates, smoothness: float, seed: int = 1, scatter_until: float | None = None) -> list[dict]:
     """Predictive log10 training FLOP of a frontier model published on each date (curve + the model's scatter).
+
+    The scatter's time trend is not extrapolated past ``scatter_until`` (decimal year; the run's as-of date).
 
     Returns
     -------
@@ -50,7 +57,9 @@ def predict_frontier_compute(posterior, dates, smoothness: float, seed: int = 1)
     years = decimal_year([str(d) for d in dates])
     mu = curve_draws(posterior, "spend", years, smoothness) + curve_draws(posterior, "hardware", years, smoothness) + realisation_draws(posterior, years)
     rng = np.random.default_rng(seed)
-    draws = mu + rng.normal(size=mu.shape) * _flat(posterior, "sigma_compute")[:, None]
+    held = np.minimum(years, scatter_until) if scatter_until is not None else years
+    sigma = _flat(posterior, "sigma_compute")[:, None] * np.exp(_flat(posterior, "scatter_trend")[:, None] * (held[None, :] - T0))
+    draws = mu + rng.normal(size=mu.shape) * sigma
     return [{"date": str(d), "log10_flop": summarize_draws(draws[:, i])} for i, d in enumerate(dates)]
 
 
@@ -98,6 +107,29 @@ def algorithmic_prior_from_run(path) -> dict:
         "algorithms_source": f"effcompute {config.model} run {Path(path).name}: top-down rate {mu:.3f} +- {sd:.3f} OOM/year for 2018-2025 "
                              "(2026-: doubled sd; 2012-2017: Ho et al. 2024)",
     }
+
+
+def load_growth_run(path):
+    """(InferenceData, growth settings, attrs) of a saved growth run.
+
+    Raises
+    ------
+    ValueError
+        If the run is another model's.
+    """
+    from effcompute.inference.runs.files import load_run
+    from effcompute.models.growth_model import growth_settings
+
+    idata, config, attrs = load_run(path)
+    if config.model != "growth":
+        raise ValueError(f"{str(path)!r} is a {config.model!r} run, not a growth run")
+    return idata, growth_settings(config), attrs
+
+
+def predict_from_run(path, dates, seed: int = 1) -> list[dict]:
+    """:func:`predict_frontier_compute` on a saved growth run (its smoothness, scatter held past its as-of date)."""
+    idata, settings, attrs = load_growth_run(path)
+    return predict_frontier_compute(idata.posterior, dates, settings["smoothness_years"], seed=seed, scatter_until=scatter_end(attrs))
 
 
 def decomposition(headline: dict, quantities) -> dict:
