@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -85,6 +86,13 @@ def test_importer_keeps_frontier_rows_in_the_window(tmp_path):
     assert counts == {gd.FRONTIER_FILE: {"read": 4, "kept": 1}, gd.HARDWARE_FILE: {"read": 2, "kept": 1}}
     t = gd.load_growth_data(tmp_path / "out")
     assert list(t.frontier.model) == ["A"] and t.frontier.source_url[0] == "https://a.org/x"
+
+
+def test_growth_data_command_writes_both_tables(tmp_path, capsys):
+    fixtures = Path(__file__).parent / "fixtures"
+    code = main(["growth-data", str(fixtures / "epoch_models_small.csv"), str(fixtures / "ml_hardware_small.csv"), "--out", str(tmp_path)])
+    assert code == 0 and "hardware_prices.csv" in capsys.readouterr().out
+    assert {p.name for p in tmp_path.iterdir()} == {gd.FRONTIER_FILE, gd.HARDWARE_FILE}
 
 
 def test_importer_reproduces_the_bundled_subset_from_the_reference_copy(reference_dir, tmp_path):
@@ -191,6 +199,15 @@ def test_growth_without_flags_fits_and_prints_the_decomposition(monkeypatch, tmp
     assert [p["date"] for p in out["projections"]] == ["2030-01-01", "2035-01-01"]
     assert main(["growth", "--out", str(tmp_path), "--allow-unconverged"]) == 0
     assert "Published rates beside our 2018-2025 era" in capsys.readouterr().out
+
+
+def test_growth_split_scores_every_later_frontier_model(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, draws=30))
+    main(["growth-split", "--cutoff", "2024-03-31", "--out", str(tmp_path), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    later = gd.load_growth_data().frontier.publication_date > pd.Timestamp("2024-03-31")
+    assert out["n"] == int(later.sum()) == len(out["rows"]) and 0 <= out["coverage80"] <= out["coverage95"] <= 1
+    assert {"model", "date", "observed", "median", "lo80", "hi80", "inside80"} <= set(out["rows"][0])
 
 
 def test_seed_table_unchanged(capsys):
