@@ -116,7 +116,7 @@ def _fit_options(p) -> None:
     p.add_argument("--tune", type=positive_int, default=1000)
     p.add_argument("--chains", type=positive_int, default=4)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--target-accept", type=float, default=0.95)
+    p.add_argument("--target-accept", type=float, default=0.98)
     p.add_argument("--out", type=path_arg, default=None, help="folder for the run's netCDF file (default: runs/)")
     p.add_argument("--allow-unconverged", action="store_true", help="use (and exit 0 on) a fit that fails the convergence gate")
     p.add_argument("--json", action="store_true")

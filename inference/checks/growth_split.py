@@ -9,7 +9,7 @@ import numpy as np
 from effcompute.inference.summary.numbers import INTERVAL_KIND
 
 
-def run_growth_split(cutoff: dt.date, *, data_dir=None, out_dir="runs/growth_split", draws=2000, tune=1000, chains=4, seed=1, target_accept=0.95,
+def run_growth_split(cutoff: dt.date, *, data_dir=None, out_dir="runs/growth_split", draws=2000, tune=1000, chains=4, seed=1, target_accept=0.98,
                      growth=None) -> dict:
     """Fit the growth model (settings ``growth``) with ``as_of=cutoff`` and score its predictions of every later frontier model's training compute.
 
