@@ -91,15 +91,16 @@ def algorithmic_prior_from_run(path) -> dict:
     from pathlib import Path
 
     from effcompute.inference.runs.files import load_run
-    from effcompute.inference.sampling.record import role_variable
+    from effcompute.inference.sampling.record import role_quantities
+    from effcompute.inference.summary.headline import quantity_draws
     from effcompute.models.base import Role
     from effcompute.models.growth_model import GROWTH_DEFAULTS
 
     idata, config, _ = load_run(path)
-    name = role_variable(idata, Role.RATE_TOPDOWN)
-    if name is None:
+    found = role_quantities(idata, Role.RATE_TOPDOWN)
+    if not found:
         raise ValueError(f"{str(path)!r} has no top-down efficiency rate: fit the trend or joint model")
-    g = idata.posterior[name].values.ravel()
+    g = quantity_draws(idata.posterior, found[0])
     mu, sd = float(np.mean(g)), float(np.std(g))
     return {
         "algorithms_rate": [GROWTH_DEFAULTS["algorithms_rate"][0], mu, mu],
