@@ -32,21 +32,6 @@ def cmd_seed(args) -> int:
     return 0
 
 
-def cmd_growth(args) -> int:
-    from effcompute.inference.summary.seed_report import format_growth_report
-    from effcompute.models.growth import compare_with_seed_tables
-
-    if not args.seed_table:
-        print("effcompute growth: only --seed-table is available so far (seed 003's exponents)", file=sys.stderr)
-        return 2
-    tables = compare_with_seed_tables(args.calendar)
-    if args.json:
-        print_json({"calendar": args.calendar, "tables": tables})
-    else:
-        print(format_growth_report(tables))
-    return 0
-
-
 def cmd_data_check(args) -> int:
     from effcompute.data.load import resolve_data_dir, validate_data_dir
 
@@ -211,12 +196,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_seed)
 
-    g = sub.add_parser("growth", help="seed 003's growth decomposition (algorithms x hardware efficiency x spend)")
-    g.add_argument("--seed-table", action="store_true", help="recompute seed 003's growth tables from its exponents")
-    g.add_argument("--calendar", choices=["seed", "continuous"], default="seed", help="how years map to eras (seed: as the seed's first table counts them)")
-    g.add_argument("--json", action="store_true")
-    g.set_defaults(func=cmd_growth)
-
     f = sub.add_parser("fit", help="fit a model on the data, check convergence, save the run, print the headline")
     f.add_argument("--model", choices=MODEL_NAMES, default="joint", help="which model to fit (default: joint)")
     f.add_argument("--draws", type=positive_int, default=1000)
@@ -285,9 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules():
     """``register(subparsers)`` functions of the command groups kept in their own modules."""
-    from effcompute import cli_check, cli_report, cli_workspace
+    from effcompute import cli_check, cli_growth, cli_report, cli_workspace
 
-    return [cli_workspace.register, cli_report.register, cli_check.register]
+    return [cli_workspace.register, cli_report.register, cli_check.register, cli_growth.register]
 
 
 def main(argv=None) -> int:

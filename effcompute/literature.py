@@ -14,3 +14,18 @@ HO_ET_AL_2024_CITATION = "Ho et al. 2024, Algorithmic progress in language model
 #: How the paper's own abstracts state the figure (the arXiv v1 abstract and the NeurIPS 2024 version differ).
 HO_ET_AL_2024_ABSTRACTS = ("its arXiv v1 abstract: about 8 months, 95% CI about 5 to 14 months; "
                            "its NeurIPS 2024 version: about 8 months, 90% CI about 2 to 22 months")
+
+#: Published growth rates the growth model's 2018-2025 era is set beside (x per year; docs/literature_notes.md section 4).
+#: ``component`` names the growth model's term; ``interval`` its kind as stated by the source.
+GROWTH_RATES = {
+    "sevilla_roldan_2024": {"component": "compute", "low": 4.0, "high": 5.0, "interval": "range as stated ('4-5x/year'), no interval",
+                            "citation": "Sevilla & Roldan 2024, Training compute of frontier AI models grows by 4-5x per year (Epoch AI)",
+                            "window": "2010 to May 2024, notable and frontier models"},
+    "cottier_et_al_2024": {"component": "spend", "median": 2.4, "low": 2.0, "high": 3.1, "interval": "95% CI (arXiv v1 abstract)",
+                           "citation": "Cottier et al. 2024, The rising costs of training frontier AI models (arXiv:2405.21015)",
+                           "window": "2016 to 2024, amortized hardware and energy cost of frontier runs"},
+    "hobbhahn_besiroglu_2022": {"component": "hardware", "median": 2.0 ** (1 / 2.46), "low": 2.0 ** (1 / 2.72), "high": 2.0 ** (1 / 2.24),
+                                "interval": "95% CI of the doubling time 2.46 years [2.24, 2.72], as x/year",
+                                "citation": "Hobbhahn & Besiroglu 2022, Trends in GPU price-performance (Epoch AI), Table 1",
+                                "window": "2006 to 2021, 470 GPUs, FP32 FLOP/s per dollar"},
+}

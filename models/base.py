@@ -59,6 +59,9 @@ class Role:
     COMPUTE_TOPDOWN_FRONTIER = "compute reduction, top-down, frontier"
     FLOP_TO_MATCH_BY_YEAR = "FLOP to match GPT-3's MMLU, by year"
     FLOP_TO_MATCH_FRONTIER = "FLOP to match GPT-3's MMLU, frontier"
+    GROWTH_RATE = "growth rate per era"
+    GROWTH_BREAKPOINT = "era boundary"
+    EFFICIENCY_VS_RESOURCES = "efficiency over resources growth"
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,13 @@ class EffModel:
         self._model = None
 
     # -- what a subclass provides ------------------------------------------------------
+    @classmethod
+    def load_data(cls, data_dir=None):
+        """The tables the model is fitted on, from ``data_dir`` (default: the curated six of a data folder or workspace)."""
+        from effcompute.data.load import load_dataset
+
+        return load_dataset(data_dir)
+
     def prepare(self, dataset):
         """Arrays, coordinates and excluded rows from the tables (no PyMC)."""
         raise NotImplementedError

@@ -41,7 +41,7 @@ class ModelConfig:
 
     Parameters
     ----------
-    model : {"seed", "evidence", "trend", "joint"}
+    model : {"seed", "evidence", "trend", "joint", "growth"}
     prior : {"seed", "weak"}
         Factor priors: seed 002's (restricted to gains >= 1) or weakly informative.
     reading : {"intervals", "table"}
@@ -69,6 +69,9 @@ class ModelConfig:
         Error of a reported training cost on the log scale (0.25 ~ 25%).
     priors : dict
         Factor name -> FactorPrior dict; filled from ``prior``/``reading`` when empty.
+    growth : dict
+        Growth model: overrides of ``effcompute.models.growth_model.GROWTH_DEFAULTS`` (priors, breakpoints,
+        the algorithmic term's source); empty for the other models.
     """
 
     model: str = "joint"
@@ -84,6 +87,7 @@ class ModelConfig:
     fp8_window_years: float = 2.0
     cost_log_sd: float = 0.25
     priors: dict = field(default_factory=dict)
+    growth: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.model not in MODELS:

@@ -15,6 +15,7 @@ MODEL_CLASSES = {
     "trend": "effcompute.models.trend:TrendModel",
     "trend_v1": "effcompute.models.trend_v1:TrendV1Model",
     "joint": "effcompute.models.joint:JointModel",
+    "growth": "effcompute.models.growth_model:GrowthModel",
 }
 #: Every model name, in the order the CLI lists them.
 MODEL_NAMES = tuple(MODEL_CLASSES)

@@ -133,15 +133,15 @@ def rebuild_model(path, data_dir=None):
     ValueError
         If the data's hash differs from the one stored in the run.
     """
-    from effcompute.data.load import load_dataset
     from effcompute.models import build_model
+    from effcompute.models.registry import model_class
 
     _, config, attrs = load_run(path)
     from effcompute import __version__
 
     if attrs["versions"]["effcompute"] != __version__:
         raise ValueError(f"{str(path)!r} was fitted with effcompute {attrs['versions']['effcompute']}, this is {__version__}: its model may differ; refit it")
-    dataset = load_dataset(data_dir)
+    dataset = model_class(config.model).load_data(data_dir)
     if dataset.data_hash() != attrs["data_hash"]:
         raise ValueError(
             f"data mismatch: {str(path)!r} was fitted on data with hash {attrs['data_hash'][:12]}..., "

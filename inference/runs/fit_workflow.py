@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from effcompute.data.load import load_dataset
 from effcompute.inference.sampling.gate import check_convergence
 from effcompute.inference.sampling.sampler import fit_model
 from effcompute.inference.summary.headline import INTERVAL_KIND, comparisons, headline_table
@@ -12,6 +11,7 @@ from effcompute.inference.runs.files import provenance, save_run
 from effcompute.inference.summary.tension import tension_in_run
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
+from effcompute.models.registry import model_class
 
 
 def default_out_dir(data_dir=None) -> Path:
@@ -28,9 +28,11 @@ def default_out_dir(data_dir=None) -> Path:
 
 def run_fit(
     model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=1000, chains=4, seed=1,
-    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False, loss_law="span",
+    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False, loss_law="span", dataset=None, growth=None,
 ) -> dict:
-    """Fit one model on a data folder and save the run.
+    """Fit one model on a data folder (or on ``dataset``, e.g. the growth tables) and save the run.
+
+    ``growth`` overrides the growth model's settings (``ModelConfig.growth``).
 
     Returns
     -------
@@ -39,8 +41,9 @@ def run_fit(
         ``headline``, ``comparisons``, ``path``, ``timings``, ``as_of``,
         ``excluded`` (rows left out and why) and ``notes``.
     """
-    dataset = load_dataset(data_dir)
-    config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of, loss_law=loss_law)
+    dataset = dataset if dataset is not None else model_class(model_name).load_data(data_dir)
+    config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of, loss_law=loss_law,
+                         growth=dict(growth or {}))
     model = build_model(dataset, config)
     idata, timings = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
     conv = check_convergence(idata, model.gated_variables())
