@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from effcompute.data.epoch import ImportResult
 
 #: Epoch "Training hardware" / "Hardware name" strings -> our hardware.csv keys.
 HARDWARE_NAME_MAP = {

@@ -113,7 +113,7 @@ def import_growth_subset(models_path, hardware_path, out_dir, end=DATA_END) -> d
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, path, cut in ((FRONTIER_FILE, models_path, lambda r: subset_frontier_models(r, end)), (HARDWARE_FILE, hardware_path, lambda r: subset_hardware(r, end))):
-        raw = read_csv(Path(path))
+        raw = read_csv(Path(path), one_line_cells=False)  # Epoch's downloads quote line breaks inside cells
         table = cut(raw)
         check_growth_tables({name: table})
         write_csv_atomic(table, out_dir / name)

@@ -24,7 +24,7 @@ def command_name(args) -> str:
 
 
 def _inputs(args) -> str:
-    named = [f"{k}={v}" for k in ("run", "file", "from_epoch", "data", "evidence_run", "trend_run", "out") if getattr(args, k, None)]
+    named = [f"{k}={getattr(args, k)}" for k in ("run", "file", "from_epoch", "data", "evidence_run", "trend_run", "out") if getattr(args, k, None)]
     return f" (with {', '.join(named)})" if named else ""
 
 

@@ -35,6 +35,9 @@ from effcompute.dates import decimal_year
 from effcompute.models.base import EffModel, Observed, Quantity, Role
 
 T0 = 2018.0
+#: Names of the learned era boundaries and of the efficiency-over-resources ratio (the growth report reads them).
+BREAKPOINTS = ("breakpoint_1", "breakpoint_2")
+EFFICIENCY_OVER_RESOURCES = "efficiency_over_resources_x_per_year"
 ERAS = ("2012-2017", "2018-2025", "2026-")
 ERA = "growth_era"
 COMPONENT = "growth_component"
@@ -130,8 +133,8 @@ def _normal_vec(name, mu, sd):
 
 def add_growth_variables(d: GrowthArrays, s: dict) -> None:
     """Priors, curves, likelihood and headline deterministics (inside a ``pm.Model``)."""
-    b1 = pm.Normal("breakpoint_1", s["breakpoints"][0], s["breakpoint_sd"][0])
-    b2 = pm.Normal("breakpoint_2", s["breakpoints"][1], s["breakpoint_sd"][1])
+    b1 = pm.Normal(BREAKPOINTS[0], s["breakpoints"][0], s["breakpoint_sd"][0])
+    b2 = pm.Normal(BREAKPOINTS[1], s["breakpoints"][1], s["breakpoint_sd"][1])
     w = s["smoothness_years"]
     rates = {c: _normal_vec(VARIABLES[c], s[f"{c}_rate"], s[f"{c}_rate_sd"]) for c in VARIABLES}
     level_s = pm.Normal("level_spend", *s["spend_level"])
@@ -166,7 +169,7 @@ def add_growth_variables(d: GrowthArrays, s: dict) -> None:
     span = end - SINCE
     since = {c: (curve(c, 0.0, end) - curve(c, 0.0, SINCE)) / span for c in ("algorithms", "hardware", "spend")}
     efficiency = since["algorithms"] + since["hardware"] + rate_u
-    pm.Deterministic("efficiency_over_resources_x_per_year", 10.0 ** (efficiency - since["spend"]))
+    pm.Deterministic(EFFICIENCY_OVER_RESOURCES, 10.0 ** (efficiency - since["spend"]))
 
 
 def era_quantities() -> list[Quantity]:

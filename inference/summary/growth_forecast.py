@@ -10,38 +10,17 @@ import numpy as np
 
 from effcompute.dates import decimal_year
 from effcompute.inference.summary.numbers import summarize_draws
-from effcompute.models.growth_model import COMPONENT, ERA, T0, VARIABLES, soft_piecewise
+from effcompute.models.growth_forecasting import curve_draws, flat_draws, frontier_compute_draws, realisation_draws  # noqa: F401
+from effcompute.models.growth_model import COMPONENT, ERA
 
-LEVELS = {"spend": "level_spend", "hardware": "level_hardware"}
 #: What ``threshold`` uses as efficiency: the growth model's algorithmic term.
 THRESHOLD_EFFICIENCY = ("the growth model's algorithmic-efficiency term (log10 compute needed for fixed capability falls by its rate per era); "
                         "in this version that term is informed by its prior alone ({source})")
 
 
-def _flat(posterior, name: str) -> np.ndarray:
-    var = posterior[name]
-    rest = [d for d in var.dims if d not in ("chain", "draw")]
-    return var.stack(sample=("chain", "draw")).transpose("sample", *rest).values
-
-
 def scatter_end(attrs) -> float | None:
     """Decimal year of a run's as-of date (where the scatter's trend stops), from its attributes."""
     return float(decimal_year([attrs['as_of']])[0]) if attrs.get("as_of") else None
-
-
-def curve_draws(posterior, component: str, years, smoothness: float, level: bool = True) -> np.ndarray:
-    """Draws x years of one term's log10 curve (``level=False``: relative to its level)."""
-    t = np.asarray(years, float)[None, :]
-    r = _flat(posterior, VARIABLES[component])
-    lev = _flat(posterior, LEVELS[component])[:, None] if level and component in LEVELS else 0.0
-    b1, b2 = (_flat(posterior, f"breakpoint_{i}")[:, None] for i in (1, 2))
-    return soft_piecewise(t, lev, r[:, 0:1], r[:, 1:2], r[:, 2:3], b1, b2, smoothness)
-
-
-def realisation_draws(posterior, years) -> np.ndarray:
-    """Draws x years of the realisation term (linear)."""
-    t = np.asarray(years, float)[None, :]
-    return _flat(posterior, "level_realisation")[:, None] + _flat(posterior, "rate_realisation")[:, None] * (t - T0)
 
 
 def predict_frontier_compute(posterior, dates, smoothness: float, seed: int = 1, scatter_until: float | None = None) -> list[dict]:
@@ -55,11 +34,7 @@ def predict_frontier_compute(posterior, dates, smoothness: float, seed: int = 1,
         ``{"date": "YYYY-MM-DD", "log10_flop": {"median", "lo80", "hi80", "lo95", "hi95"}}`` per date.
     """
     years = decimal_year([str(d) for d in dates])
-    mu = curve_draws(posterior, "spend", years, smoothness) + curve_draws(posterior, "hardware", years, smoothness) + realisation_draws(posterior, years)
-    rng = np.random.default_rng(seed)
-    held = np.minimum(years, scatter_until) if scatter_until is not None else years
-    sigma = _flat(posterior, "sigma_compute")[:, None] * np.exp(_flat(posterior, "scatter_trend")[:, None] * (held[None, :] - T0))
-    draws = mu + rng.normal(size=mu.shape) * sigma
+    draws = frontier_compute_draws(posterior, years, smoothness, np.random.default_rng(seed), scatter_until)
     return [{"date": str(d), "log10_flop": summarize_draws(draws[:, i])} for i, d in enumerate(dates)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from effcompute.inference.summary.numbers import INTERVAL_KIND, format_number
 from effcompute.literature import GROWTH_RATES
+from effcompute.models.growth_model import BREAKPOINTS, EFFICIENCY_OVER_RESOURCES
 
 ROWS = ("compute", "spend", "hardware", "realisation", "algorithms", "effective")
 ROW_LABELS = {
@@ -41,8 +42,7 @@ def format_growth_fit(result: dict) -> str:
     lines = [
         f"effcompute growth model, data to {result['as_of']} ({'passed' if result['converged'] else 'FAILED'} the convergence gate; run {result['path']})",
         f"Growth per year by era: median [80% interval], {INTERVAL_KIND}; era boundaries learned:"
-        f" {h['breakpoint_1']['median']:.1f} [{h['breakpoint_1']['lo80']:.1f}, {h['breakpoint_1']['hi80']:.1f}],"
-        f" {h['breakpoint_2']['median']:.1f} [{h['breakpoint_2']['lo80']:.1f}, {h['breakpoint_2']['hi80']:.1f}]",
+        + ", ".join(f" {h[b]['median']:.1f} [{h[b]['lo80']:.1f}, {h[b]['hi80']:.1f}]" for b in BREAKPOINTS),
         "",
         f"{'':42s}" + "".join(f"{e:>24s}" for e in eras),
     ]
@@ -54,7 +54,7 @@ def format_growth_fit(result: dict) -> str:
         lines.append(f"  {p['component']:9s} ours {format_number(o['median'])}x [{format_number(o['lo95'])}, {format_number(o['hi95'])}]"
                      f" vs {p['low']:.3g}-{p['high']:.3g}x ({p['interval']}; {p['citation']}; {p['window']})"
                      f"{'' if p['intervals_overlap'] else '  <- intervals do not overlap'}")
-    e = h["efficiency_over_resources_x_per_year"]
+    e = h[EFFICIENCY_OVER_RESOURCES]
     lines += ["", f"P(efficiency grew faster than resources since 2020) = {e['p_gt_1']:.0%}"
                   f" (efficiency = algorithms x hardware x realisation, resources = spending; ratio {format_number(e['median'])}x/year)"]
     if result.get("projections"):
