@@ -59,11 +59,11 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     return path
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """Read one table with every cell as text or NaN; the schema coerces types."""
+def read_csv(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
+    """Read one table with every cell as text or NaN; the schema coerces types (``utf-8-sig`` drops a byte-order mark)."""
     if not path.is_file():
         raise FileNotFoundError(f"table file {str(path)!r} does not exist")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]).pipe(
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding).pipe(
         lambda df: df.apply(lambda s: s.str.strip() if s.dtype == object else s).replace({"": None})
     )
 

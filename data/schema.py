@@ -224,10 +224,16 @@ def check_table(name: str, df: pd.DataFrame, file: str | None = None) -> tuple[p
     (pd.DataFrame, list of SchemaIssue)
         The coerced frame (the input if validation failed) and every issue found.
     """
-    file = file or f"{name}.csv"
-    schema = SCHEMAS[name]
+    return check_frame(SCHEMAS[name], df, file or f"{name}.csv")
+
+
+def check_frame(schema: pa.DataFrameSchema, df: pd.DataFrame, file: str, allow_extra: bool = False) -> tuple[pd.DataFrame, list[SchemaIssue]]:
+    """Validate a frame against a pandera schema; :func:`check_table` for a named bundled table.
+
+    ``allow_extra`` accepts columns the schema does not name (a third party's download carries more than we read).
+    """
     missing = [c for c in schema.columns if c not in df.columns]
-    extra = [c for c in df.columns if c not in schema.columns]
+    extra = [] if allow_extra else [c for c in df.columns if c not in schema.columns]
     issues = [SchemaIssue(file, 1, c, None, "column is missing from the header") for c in missing]
     issues += [SchemaIssue(file, 1, c, None, "column is not in the schema") for c in extra]
     if issues:

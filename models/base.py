@@ -51,6 +51,9 @@ class Role:
     FACTOR = "factor multiplier"
     FLOP_TO_MATCH = "FLOP to match GPT-3's MMLU"
     TENSION = "tension"
+    HALVING_LOSS_MATCHED = "halving time, loss-matched"
+    COMPUTE_RATE_LOSS_MATCHED = "compute-equivalent gain per year, loss-matched"
+    EFFICIENCY_DOUBLING = "effective parameter or data doubling time"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,11 @@ import pandas as pd
 from effcompute import dims
 from effcompute.models.priors import FactorPrior, seed002_priors
 from effcompute.models.registry import MODEL_NAMES as MODELS
+from effcompute.models.registry import PERPLEXITY_VARIANTS
 
 PRIOR_SETS = ("seed", "weak")
+#: Row rules of the perplexity sample (data/perplexity.py ``EXCLUSION_RULES``).
+PERPLEXITY_EXCLUSIONS = ("paper", "code")
 
 #: Weakly informative alternative: log-multiplier ~ HalfNormal(1.5), i.e. a gain
 #: between 1x and ~19x with 95% probability, the same for every factor.
@@ -41,7 +44,7 @@ class ModelConfig:
 
     Parameters
     ----------
-    model : {"seed", "evidence", "trend", "joint"}
+    model : {"seed", "evidence", "trend", "joint", "perplexity"}
     prior : {"seed", "weak"}
         Factor priors: seed 002's (restricted to gains >= 1) or weakly informative.
     reading : {"intervals", "table"}
@@ -64,6 +67,11 @@ class ModelConfig:
         Error of a reported training cost on the log scale (0.25 ~ 25%).
     priors : dict
         Factor name -> FactorPrior dict; filled from ``prior``/``reading`` when empty.
+    perplexity_variant : {"ho7", "neutral", "per_corpus", "irreducible"}
+        Perplexity model only: which of Ho et al.'s law variants (models/perplexity.py).
+    perplexity_exclusions : {"paper", "code"}
+        Perplexity model only: the row rule (data/README.md): Ho et al.'s code filters, plus (``paper``)
+        their App. E.5 exclusions of cache and architecture-search models.
     """
 
     model: str = "joint"
@@ -77,10 +85,16 @@ class ModelConfig:
     fp8_window_years: float = 2.0
     cost_log_sd: float = 0.25
     priors: dict = field(default_factory=dict)
+    perplexity_variant: str = "ho7"
+    perplexity_exclusions: str = "paper"
 
     def __post_init__(self):
         if self.model not in MODELS:
             raise ValueError(f"model={self.model!r} must be one of {MODELS}")
+        if self.perplexity_variant not in PERPLEXITY_VARIANTS:
+            raise ValueError(f"perplexity_variant={self.perplexity_variant!r} must be one of {PERPLEXITY_VARIANTS}")
+        if self.perplexity_exclusions not in PERPLEXITY_EXCLUSIONS:
+            raise ValueError(f"perplexity_exclusions={self.perplexity_exclusions!r} must be one of {PERPLEXITY_EXCLUSIONS}")
         if self.as_of is not None:
             try:
                 dt.date.fromisoformat(str(self.as_of))
