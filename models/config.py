@@ -72,6 +72,8 @@ class ModelConfig:
     perplexity_exclusions : {"paper", "code"}
         Perplexity model only: the row rule (data/README.md): Ho et al.'s code filters, plus (``paper``)
         their App. E.5 exclusions of cache and architecture-search models.
+    perplexity_noise : {"student_t", "normal"}
+        Perplexity model only: the noise of log perplexity (``normal`` is least squares' counterpart).
     """
 
     model: str = "joint"
@@ -87,6 +89,7 @@ class ModelConfig:
     priors: dict = field(default_factory=dict)
     perplexity_variant: str = "ho7"
     perplexity_exclusions: str = "paper"
+    perplexity_noise: str = "student_t"
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -95,6 +98,8 @@ class ModelConfig:
             raise ValueError(f"perplexity_variant={self.perplexity_variant!r} must be one of {PERPLEXITY_VARIANTS}")
         if self.perplexity_exclusions not in PERPLEXITY_EXCLUSIONS:
             raise ValueError(f"perplexity_exclusions={self.perplexity_exclusions!r} must be one of {PERPLEXITY_EXCLUSIONS}")
+        if self.perplexity_noise not in ("student_t", "normal"):
+            raise ValueError(f"perplexity_noise={self.perplexity_noise!r} must be 'student_t' or 'normal'")
         if self.as_of is not None:
             try:
                 dt.date.fromisoformat(str(self.as_of))

@@ -126,8 +126,11 @@ def add_perplexity_block(data: PerplexityData, config) -> None:
     if irreducible:
         mu = mu + pm.HalfNormal("irreducible", 1.0, dims=CORPUS)[c]
     sigma = pm.HalfNormal("sigma", 0.5)
-    nu = pm.Gamma("nu", alpha=2.0, beta=0.1)
-    pm.StudentT("log_ppl", nu=nu, mu=mu, sigma=sigma, observed=pm.Data("log_ppl_y", r.log_ppl.to_numpy(float), dims=PPL_OBS), dims=PPL_OBS)
+    y = pm.Data("log_ppl_y", r.log_ppl.to_numpy(float), dims=PPL_OBS)
+    if config.perplexity_noise == "normal":
+        pm.Normal("log_ppl", mu=mu, sigma=sigma, observed=y, dims=PPL_OBS)
+    else:
+        pm.StudentT("log_ppl", nu=pm.Gamma("nu", alpha=2.0, beta=0.1), mu=mu, sigma=sigma, observed=y, dims=PPL_OBS)
 
     g_n = pm.Deterministic("param_efficiency_rate", alpha_year / alpha_param)
     g_d = pm.Deterministic("data_efficiency_rate", beta_year / beta_data)

@@ -28,12 +28,12 @@ def default_out_dir(data_dir=None) -> Path:
 
 def run_fit(
     model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=1000, chains=4, seed=1,
-    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False, variant=None,
+    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False, variant=None, config_fields=None,
 ) -> dict:
     """Fit one model on a data folder and save the run.
 
     ``variant`` picks the perplexity model's law variant (``ModelConfig.perplexity_variant``; None = its default)
-    and is then part of the run's file name.
+    and is then part of the run's file name; ``config_fields`` sets further :class:`ModelConfig` fields (sensitivity runs).
 
     Returns
     -------
@@ -43,7 +43,7 @@ def run_fit(
         ``excluded`` (rows left out and why) and ``notes``.
     """
     dataset = load_dataset(data_dir)
-    chosen = {"perplexity_variant": variant} if variant else {}
+    chosen = {**(config_fields or {}), **({"perplexity_variant": variant} if variant else {})}
     config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of, **chosen)
     model = build_model(dataset, config)
     idata, timings = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
