@@ -44,6 +44,7 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from effcompute.data.perplexity import CORPORA, file_sha256, fitting_sample, perplexity_path, read_perplexity
+from effcompute.literature import HO_ET_AL_2024_ABSTRACTS, HO_ET_AL_2024_CITATION, HO_ET_AL_2024_HALVING_MONTHS
 from effcompute.models.base import EffModel, Observed, Quantity, Role
 from effcompute.models.registry import PERPLEXITY_VARIANTS
 
@@ -182,10 +183,13 @@ class PerplexityModel(EffModel):
                          coords={"ppl_corpus": list(r.corpus), "ppl_year": list(r.year.round(3))}, kind="perplexities", natural="exp")]
 
     def notes(self) -> list[str]:
-        d, rule = self.data, self.config.perplexity_exclusions
+        d, rule, ho = self.data, self.config.perplexity_exclusions, HO_ET_AL_2024_HALVING_MONTHS
         return [
             f"Loss-matched, 2012-2023: compute that reaches the same WikiText/PTB perplexity, not GPT-3's benchmark scores (variant {self.config.perplexity_variant}).",
             f"{len(d.rows)} perplexities of {d.rows.reference.nunique()} papers from {d.path.rsplit('/', 1)[-1]} (sha256 {d.sha256[:12]}), "
             f"filter rule '{rule}', {len(d.excluded)} rows left out (data/README.md).",
-            "The split between parameter and data efficiency is weakly identified (as in Ho et al.); their sum, the compute rate, is the quoted figure.",
+            "The split between parameter and data efficiency is weakly identified (as in Ho et al.); their sum, the compute rate, is the quoted figure. "
+            "A halving-time interval is only read as such while the compute rate stays above 0 (compute_gain_per_year > 1).",
+            f"Compare: {HO_ET_AL_2024_CITATION}, preferred model 7 on 231 rows by least squares: {ho['median']} months "
+            f"[{ho['lo95']}, {ho['hi95']}] (95% bootstrap); {HO_ET_AL_2024_ABSTRACTS}.",
         ]
