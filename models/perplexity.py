@@ -150,9 +150,14 @@ class PerplexityModel(EffModel):
 
     name = "perplexity"
     description = "loss-matched algorithmic progress from WikiText/PTB perplexities, 2012-2023 (Ho et al. 2024 re-analysis)"
-    nuisance = ("alpha_year_z", "beta_year_z")
+    #: The per-corpus variant's standardised offsets (SBC ranks the per-corpus rates they make instead).
+    PER_CORPUS_Z = ("alpha_year_z", "beta_year_z")
     calibrated_derived = ("alpha_year_corpus", "beta_year_corpus")
     key_variables = (HALVING, "param_efficiency_rate", "data_efficiency_rate", "alpha_param", "beta_data", "nu")
+
+    @property
+    def nuisance(self) -> tuple[str, ...]:
+        return self.PER_CORPUS_Z if VARIANTS[self.config.perplexity_variant][0] == "per_corpus" else ()
 
     def prepare(self, dataset) -> PerplexityData:
         return prepare_perplexity(dataset, self.config)

@@ -116,7 +116,7 @@ def test_each_variant_builds_from_the_bundled_data(ds, variant):
     m = build_model(ds, ModelConfig(model="perplexity", perplexity_variant=variant))
     named = set(m.model.named_vars)
     assert {q.variable for q in m.headline_quantities()} <= named and HALVING in named
-    assert set(m.nuisance) & named <= {"alpha_year_z", "beta_year_z"}
+    assert set(m.nuisance) <= named and bool(m.nuisance) == (variant == "per_corpus")
     (obs,) = m.observations()
     assert obs.kind and obs.natural == "exp" and len(obs.labels) == len(m.coords()[PPL_OBS]) == 284
     assert list(m.coords()[CORPUS]) == ["WT103", "WT2", "PTB"]
