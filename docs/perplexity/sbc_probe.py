@@ -1,5 +1,5 @@
 """Refit SBC simulations whose ranks were off (perplexity, ho7, seed 1) with 4 chains x 1,000 draws: R-hat and chain means show stuck or multimodal fits. Output: sbc_probe.txt."""
-import numpy as np, arviz as az
+import arviz as az
 from effcompute.inference.checks.sbc import draw_simulations
 from effcompute.inference.sampling.sampler import compile_for_nutpie, sample_compiled
 from effcompute.models import build_model
