@@ -64,6 +64,15 @@ URL = pa.Check(lambda s: s.str.match(r"^https?://\S+( ; https?://\S+)*$"), error
 WHOLE = pa.Check(lambda s: (s - s.round()).abs() < 1e-9, error="is not a whole number")
 
 
+def _is_iso_date(s: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    return parsed.notna() & (parsed >= pd.Timestamp(EARLIEST_DATE)) & (parsed <= pd.Timestamp(dt.date.today()))
+
+
+#: A pandera check of ISO dates, for tables checked by :func:`check_frame` alone (the curated tables check dates cell by cell).
+DATE_CHECK = pa.Check(_is_iso_date, element_wise=False, error=f"is not a YYYY-MM-DD date from {EARLIEST_DATE} to today")
+
+
 def _text(required=True, checks=None, max_len=TEXT_MAX):
     meta = {"kind": "text", "max_len": max_len}
     return pa.Column(str, checks=[NONEMPTY, *(checks or [])] if required else checks, nullable=not required, metadata=meta)
@@ -200,6 +209,17 @@ def check_table(name: str, df: pd.DataFrame, file: str | None = None) -> tuple[p
             issues.append(SchemaIssue(file, _line(index), column, value if not (isinstance(value, float) and np.isnan(value)) else None, problem))
     issues.sort(key=lambda i: (i.line or 0, list(df.columns).index(i.column) if i.column in df.columns else -1))
     return (df if issues else checked), issues
+
+
+def check_frame(schema: pa.DataFrameSchema, df: pd.DataFrame, file: str, allow_extra: bool = False) -> tuple[pd.DataFrame, list[SchemaIssue]]:
+    """Validate a frame against a pandera schema; :func:`check_table` for a named bundled table.
+
+    ``allow_extra`` accepts columns the schema does not name (a third party's download carries more than we read).
+    """
+    missing = [c for c in schema.columns if c not in df.columns]
+    extra = [] if allow_extra else [c for c in df.columns if c not in schema.columns]
+    issues = [SchemaIssue(file, 1, c, None, "column is missing from the header") for c in missing]
+    issues += [SchemaIssue(file, 1, c, None, "column is not in the schema") for c in extra]
 
 
 def check_tables(raw: dict[str, pd.DataFrame], files: dict | None = None, trusted: dict | None = None) -> tuple[dict, list[SchemaIssue]]:

@@ -19,7 +19,7 @@ from effcompute import __version__
 from effcompute.cli_errors import DEBUG_FLAG, run_guarded, split_debug
 from effcompute.cli_paths import check_output_file, output_folder
 from effcompute.cliargs import date_arg, existing_path, path_arg, positive_int, print_json, print_result
-from effcompute.models.registry import MODEL_NAMES
+from effcompute.models.registry import MODEL_NAMES, PERPLEXITY_VARIANTS
 from effcompute.quiet import quiet_pymc_logs
 
 
@@ -112,6 +112,7 @@ def cmd_fit(args) -> int:
     result = run_fit(
         args.model, data_dir=args.data, out_dir=args.out or default_out_dir(args.data), draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
         as_of=args.as_of, prior=args.prior, sampler=args.sampler, target_accept=args.target_accept, quiet=args.json, loss_law=args.loss_law,
+        variant=args.variant,
     )
     print_result(result, args.json, format_headline_text)
     if not result["converged"] and not args.allow_unconverged:
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="trend and joint models: the loss law's constants, uncertain between the two published fits (span), or one of them")
     f.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto")
     f.add_argument("--target-accept", type=float, default=0.9)
+    f.add_argument("--variant", choices=PERPLEXITY_VARIANTS, default=None, help="perplexity model: which law variant (default: ho7, Ho et al.'s model 7)")
     f.add_argument("--data", default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
     f.add_argument("--out", type=path_arg, default=None, help="folder for the run's netCDF file (default: runs/, or the workspace's runs folder)")
     f.add_argument("--allow-unconverged", action="store_true", help="exit 0 even if the convergence gate fails")

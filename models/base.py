@@ -62,6 +62,9 @@ class Role:
     GROWTH_RATE = "growth rate per era"
     GROWTH_BREAKPOINT = "era boundary"
     EFFICIENCY_VS_RESOURCES = "efficiency over resources growth"
+    HALVING_LOSS_MATCHED = "halving time, loss-matched"
+    COMPUTE_RATE_LOSS_MATCHED = "compute-equivalent gain per year, loss-matched"
+    EFFICIENCY_DOUBLING = "effective parameter or data doubling time"
 
 
 @dataclass(frozen=True)

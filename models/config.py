@@ -17,8 +17,11 @@ import pandas as pd
 from effcompute import dims
 from effcompute.models.priors import FactorPrior, seed002_priors
 from effcompute.models.registry import MODEL_NAMES as MODELS
+from effcompute.models.registry import PERPLEXITY_VARIANTS
 
 PRIOR_SETS = ("seed", "weak")
+#: Row rules of the perplexity sample (data/perplexity.py ``EXCLUSION_RULES``).
+PERPLEXITY_EXCLUSIONS = ("paper", "code")
 
 #: Weakly informative alternative: log-multiplier ~ HalfNormal(1.5), i.e. a gain
 #: between 1x and ~19x with 95% probability, the same for every factor.
@@ -41,7 +44,7 @@ class ModelConfig:
 
     Parameters
     ----------
-    model : {"seed", "evidence", "trend", "joint", "growth"}
+    model : {"seed", "evidence", "trend", "trend_v1", "joint", "growth", "perplexity"}
     prior : {"seed", "weak"}
         Factor priors: seed 002's (restricted to gains >= 1) or weakly informative.
     reading : {"intervals", "table"}
@@ -72,6 +75,13 @@ class ModelConfig:
     growth : dict
         Growth model: overrides of ``effcompute.models.growth_model.GROWTH_DEFAULTS`` (priors, breakpoints,
         the algorithmic term's source); empty for the other models.
+    perplexity_variant : {"ho7", "neutral", "per_corpus", "irreducible"}
+        Perplexity model only: which of Ho et al.'s law variants (models/perplexity.py).
+    perplexity_exclusions : {"paper", "code"}
+        Perplexity model only: the row rule (data/README.md): Ho et al.'s code filters, plus (``paper``)
+        their App. E.5 exclusions of cache and architecture-search models.
+    perplexity_noise : {"student_t", "normal"}
+        Perplexity model only: the noise of log perplexity (``normal`` is least squares' counterpart).
     """
 
     model: str = "joint"
@@ -88,10 +98,19 @@ class ModelConfig:
     cost_log_sd: float = 0.25
     priors: dict = field(default_factory=dict)
     growth: dict = field(default_factory=dict)
+    perplexity_variant: str = "ho7"
+    perplexity_exclusions: str = "paper"
+    perplexity_noise: str = "student_t"
 
     def __post_init__(self):
         if self.model not in MODELS:
             raise ValueError(f"model={self.model!r} must be one of {MODELS}")
+        if self.perplexity_variant not in PERPLEXITY_VARIANTS:
+            raise ValueError(f"perplexity_variant={self.perplexity_variant!r} must be one of {PERPLEXITY_VARIANTS}")
+        if self.perplexity_exclusions not in PERPLEXITY_EXCLUSIONS:
+            raise ValueError(f"perplexity_exclusions={self.perplexity_exclusions!r} must be one of {PERPLEXITY_EXCLUSIONS}")
+        if self.perplexity_noise not in ("student_t", "normal"):
+            raise ValueError(f"perplexity_noise={self.perplexity_noise!r} must be 'student_t' or 'normal'")
         if self.as_of is not None:
             try:
                 dt.date.fromisoformat(str(self.as_of))

@@ -16,9 +16,12 @@ MODEL_CLASSES = {
     "trend_v1": "effcompute.models.trend_v1:TrendV1Model",
     "joint": "effcompute.models.joint:JointModel",
     "growth": "effcompute.models.growth_model:GrowthModel",
+    "perplexity": "effcompute.models.perplexity:PerplexityModel",
 }
 #: Every model name, in the order the CLI lists them.
 MODEL_NAMES = tuple(MODEL_CLASSES)
+#: Variants of the perplexity model (``VARIANTS`` in models/perplexity.py), named here so the CLI need not import PyMC.
+PERPLEXITY_VARIANTS = ("ho7", "neutral", "per_corpus", "irreducible")
 #: Models fitted to data (the seed model is prior-only).
 FITTED_MODELS = tuple(n for n in MODEL_NAMES if n != "seed")
 

@@ -29,10 +29,14 @@ def default_out_dir(data_dir=None) -> Path:
 def run_fit(
     model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=1000, chains=4, seed=1,
     as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False, loss_law="span", dataset=None, growth=None,
+    variant=None, config_fields=None,
 ) -> dict:
     """Fit one model on a data folder (or on ``dataset``, e.g. the growth tables) and save the run.
 
     ``growth`` overrides the growth model's settings (``ModelConfig.growth``).
+
+    ``variant`` picks the perplexity model's law variant (``ModelConfig.perplexity_variant``; None = its default)
+    and is then part of the run's file name; ``config_fields`` sets further :class:`ModelConfig` fields (sensitivity runs).
 
     Returns
     -------
@@ -42,8 +46,9 @@ def run_fit(
         ``excluded`` (rows left out and why) and ``notes``.
     """
     dataset = dataset if dataset is not None else model_class(model_name).load_data(data_dir)
+    chosen = {**(config_fields or {}), **({"perplexity_variant": variant} if variant else {})}
     config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of, loss_law=loss_law,
-                         growth=dict(growth or {}))
+                         growth=dict(growth or {}), **chosen)
     model = build_model(dataset, config)
     idata, timings = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
     conv = check_convergence(idata, model.gated_variables())
@@ -72,6 +77,7 @@ def run_fit(
         model, dataset.data_hash(), seed, timings.sampler,
         extra={"tension": tension, "headline": headline, "convergence": conv.to_dict(), "as_of": as_of, "excluded": result["excluded"], "notes": notes, "counts": result["counts"]},
     )
-    stem = f"{model_name}_seed{seed}" + (f"_{loss_law}_law" if loss_law != "span" else "") + ("" if conv.converged else "_UNCONVERGED")
+    stem = (f"{model_name}{'_' + variant if variant else ''}_seed{seed}" + (f"_{loss_law}_law" if loss_law != "span" else "")
+            + ("" if conv.converged else "_UNCONVERGED"))
     result["path"] = str(save_run(idata, Path(out_dir) / f"{stem}.nc", attrs))
     return result
