@@ -220,6 +220,17 @@ def check_frame(schema: pa.DataFrameSchema, df: pd.DataFrame, file: str, allow_e
     extra = [] if allow_extra else [c for c in df.columns if c not in schema.columns]
     issues = [SchemaIssue(file, 1, c, None, "column is missing from the header") for c in missing]
     issues += [SchemaIssue(file, 1, c, None, "column is not in the schema") for c in extra]
+    if issues:
+        return df, issues
+    try:
+        return schema.validate(df, lazy=True), []
+    except SchemaErrors as err:
+        for _, fc in err.failure_cases.iterrows():
+            column = fc.get("column")
+            check = str(fc.get("check"))
+            problem = check if check.startswith(("is ", "column")) else f"fails check {check}"
+            issues.append(SchemaIssue(file, _line(fc.get("index")), column if isinstance(column, str) else None, fc.get("failure_case"), problem))
+        return df, issues
 
 
 def check_tables(raw: dict[str, pd.DataFrame], files: dict | None = None, trusted: dict | None = None) -> tuple[dict, list[SchemaIssue]]:

@@ -75,8 +75,8 @@ def cmd_growth(args) -> int:
 
 
 def cmd_threshold(args) -> int:
-    from effcompute.inference.summary.growth_report import format_threshold
     from effcompute.inference.summary.growth_forecast import THRESHOLD_EFFICIENCY, load_growth_run, threshold_equivalent
+    from effcompute.inference.summary.growth_report import format_threshold
 
     path = growth_run_path(args)
     idata, settings, _ = load_growth_run(path)

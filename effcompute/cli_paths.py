@@ -15,11 +15,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from effcompute.models.registry import MODEL_NAMES as MODELS  # names only: no PyMC import
+
 #: Command -> (its argument naming an output folder). Output files are checked by the command itself.
 OUTPUT_FOLDERS = {"report": "out", "fit": "out", "check sbc": "out", "data import-epoch": "out"}
 #: Arguments that name run files, by the commands that read them.
 RUN_ARGS = ("run", "evidence_run", "trend_run", "against")
-MODELS = ("seed", "evidence", "trend", "joint")
 DIAGNOSTICS = ("max_rhat", "min_ess_bulk", "min_ess_tail", "divergences", "min_bfmi")
 
 

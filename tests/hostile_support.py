@@ -165,7 +165,7 @@ def run_template(tmp_path_factory) -> Path:
     """A trend run from a mocked fit (no MCMC)."""
     from mock_sampling import mock_fit
 
-    from effcompute.inference import run as run_module
+    from effcompute.inference.runs import fit_workflow as run_module
 
     out = tmp_path_factory.mktemp("hostile_run")
     with pytest.MonkeyPatch.context() as mp:

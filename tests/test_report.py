@@ -130,3 +130,12 @@ def test_report_renders_in_headless_chromium(joint_report, tmp_path):
     shot = tmp_path / "report.png"
     _chromium(["--window-size=1280,2400", f"--screenshot={shot}", (out / "report.html").as_uri()], tmp_path)
     assert shot.read_bytes().startswith(PNG_SIGNATURE) and shot.stat().st_size > 20_000
+
+
+def test_a_second_report_into_the_same_folder_needs_force(joint_report, capsys):
+    out, attrs = joint_report
+    before = (out / "report.html").read_bytes()
+    runs = sorted((out.parent / "runs").glob("joint_seed3*.nc"))
+    assert main(["report", str(runs[0]), "--out", str(out), "--no-loo"]) == 2
+    assert "--force" in capsys.readouterr().err and (out / "report.html").read_bytes() == before
+    assert main(["report", str(runs[0]), "--out", str(out), "--no-loo", "--force"]) == 0

@@ -116,6 +116,12 @@ def check_model_id(path, attrs: dict, config_json: str) -> None:
     """
     from effcompute.models.base import model_id
 
+    from effcompute.models.registry import MODEL_NAMES
+
+    if not attrs.get("model"):
+        raise ValueError(f"{str(path)!r} has no {ATTR_PREFIX}model attribute (it is missing): not a complete effcompute run; refit it")
+    if attrs["model"] not in MODEL_NAMES:
+        raise ValueError(f"{str(path)!r}: {ATTR_PREFIX}model {attrs['model']!r} is not one of {MODEL_NAMES}; the run's attributes were edited: refit it")
     stored = attrs.get("model_id")
     version = (attrs.get("versions") or {}).get("effcompute")
     if not stored or not version:
