@@ -31,6 +31,7 @@ from scipy.stats import norm
 
 from effcompute import dims
 from effcompute.baseline import GPT3_MMLU_5SHOT, GPT3_TRAIN_FLOP, GPT3_TRAINING_DATE, years_since_gpt3
+from effcompute.data.links import CHANCE  # chance accuracy of each benchmark: the prior centre of its floor
 from effcompute.dates import decimal_year
 from effcompute.models import equations as eq
 from effcompute.models import loss_law
@@ -41,8 +42,6 @@ TREND_EPOCH = 2020.0
 #: Year at which the curves' midpoints are sampled (near the releases' mean date, where midpoint and the rates
 #: decorrelate). A constant, not the data's mean, so the prior does not move when releases are added.
 MIDPOINT_SAMPLING_YEAR = 2023.5
-#: Chance accuracy (percent) of each benchmark: the prior centre of its floor.
-CHANCE = {"MMLU": 25.0, "HellaSwag": 25.0, "ARC-Challenge": 25.0, "WinoGrande": 50.0, "GSM8K": 0.0, "TriviaQA": 0.0, "PIQA": 50.0}
 #: Scored items of each benchmark's usual evaluation split (docs/literature_notes.md, section 3): a score is a share
 #: of these, so it is kept half an item away from 0 and 100 before the logit.
 ITEMS = {"MMLU": 14042, "HellaSwag": 10042, "ARC-Challenge": 1172, "WinoGrande": 1267, "GSM8K": 1319, "TriviaQA": 17944, "PIQA": 1838}
@@ -78,6 +77,16 @@ def _tokens(rel: pd.DataFrame) -> pd.Series:
     return rel.train_tokens.fillna(rel.train_flop / (6.0 * rel.params_active))
 
 
+def select_series(scores: pd.DataFrame, releases: pd.DataFrame, min_rows: int, excluded: list) -> tuple[pd.DataFrame, list, list]:
+    """Keep the series with at least ``min_rows`` scores (the rest go to ``excluded``); (scores, series, releases by date)."""
+    counts = scores.series.value_counts()
+    keep = sorted(counts[counts >= min_rows].index)
+    for s in sorted(set(counts.index) - set(keep)):
+        excluded.append(("scores", s, f"{counts[s]} scores < min_series_rows={min_rows}"))
+    scores = scores[scores.series.isin(keep)].reset_index(drop=True)
+    return scores, keep, sorted(set(scores.release), key=lambda n: (releases.loc[n, "release_date"], n))
+
+
 def prepare_trend(dataset, config: ModelConfig) -> TrendData:
     """Select base-checkpoint scores of releases with parameters and tokens (or FLOP), in series with enough rows."""
     releases = dataset["releases"].set_index("name")
@@ -94,13 +103,7 @@ def prepare_trend(dataset, config: ModelConfig) -> TrendData:
     has = scores.release.map(usable).fillna(False).astype(bool)
     for release in sorted(set(scores.release[~has])):
         excluded.append(("scores", release, "release has neither training tokens nor FLOP (or no parameter count)"))
-    scores = scores[has]
-    counts = scores.series.value_counts()
-    keep = sorted(counts[counts >= config.min_series_rows].index)
-    for s in sorted(set(counts.index) - set(keep)):
-        excluded.append(("scores", s, f"{counts[s]} scores < min_series_rows={config.min_series_rows}"))
-    scores = scores[scores.series.isin(keep)].reset_index(drop=True)
-    names = sorted(set(scores.release), key=lambda n: (releases.loc[n, "release_date"], n))
+    scores, keep, names = select_series(scores[has], releases, config.min_series_rows, excluded)
     rel = releases.loc[names]
     sd = rel.flop_basis.map(config.flop_log10_sd).fillna(max(config.flop_log10_sd.values()))
     orgs = sorted(set(rel.org))

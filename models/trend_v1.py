@@ -32,15 +32,8 @@ from effcompute.dates import decimal_year
 from effcompute.models import equations as eq
 from effcompute.models.base import EffModel, Observed, Quantity, Role
 from effcompute.models.config import ModelConfig, resolve_as_of
+from effcompute.models.trend import CHANCE, FLOP_TO_MATCH, GPT3_SERIES, MIDPOINT_SAMPLING_YEAR, TREND_EPOCH, score_labels, select_series
 
-TREND_EPOCH = 2020.0
-#: Year at which the curves' midpoints are sampled (near the releases' mean date, where midpoint and g
-#: decorrelate). A constant, not the data's mean, so the prior does not move when releases are added.
-MIDPOINT_SAMPLING_YEAR = 2023.5
-#: Chance accuracy (percent) of each benchmark: the prior centre of its floor.
-CHANCE = {"MMLU": 25.0, "HellaSwag": 25.0, "ARC-Challenge": 25.0, "WinoGrande": 50.0, "GSM8K": 0.0, "TriviaQA": 0.0, "PIQA": 50.0}
-GPT3_SERIES = "MMLU@5"
-FLOP_TO_MATCH = "log10_flop_to_match_gpt3_mmlu"
 #: Per-release latent offsets (non-centred measurement error of log10 FLOP).
 NUISANCE = ("flop_error_z",)
 
@@ -58,11 +51,6 @@ class TrendData:
     excluded: list
 
 
-def score_labels(releases, series) -> list[str]:
-    """'release series' of each score row, e.g. 'Gemma-2B HellaSwag@0': one label per observation."""
-    return [f"{r} {s}" for r, s in zip(releases, series)]
-
-
 def prepare_trend(dataset, config: ModelConfig) -> TrendData:
     """Select benchmark series with enough scores and releases with training FLOP."""
     releases = dataset["releases"].set_index("name")
@@ -73,13 +61,7 @@ def prepare_trend(dataset, config: ModelConfig) -> TrendData:
     has_flop = scores.release.map(releases.train_flop).notna()
     for release in sorted(set(scores.release[~has_flop])):
         excluded.append(("scores", release, "release has no training FLOP"))
-    scores = scores[has_flop]
-    counts = scores.series.value_counts()
-    keep = sorted(counts[counts >= config.min_series_rows].index)
-    for s in sorted(set(counts.index) - set(keep)):
-        excluded.append(("scores", s, f"{counts[s]} scores < min_series_rows={config.min_series_rows}"))
-    scores = scores[scores.series.isin(keep)].reset_index(drop=True)
-    names = sorted(set(scores.release), key=lambda n: (releases.loc[n, "release_date"], n))
+    scores, keep, names = select_series(scores[has_flop], releases, config.min_series_rows, excluded)
     rel = releases.loc[names]
     sd = rel.flop_basis.map(config.flop_log10_sd)
     if sd.isna().any():
