@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import numpy as np
@@ -57,8 +58,15 @@ def seed_reported() -> dict:
 
 def seed_draws(reading: str = "intervals", draws: int = 1_000_000, seed: int = 1):
     """Monte Carlo draws of seed 002's factors (``multiplier``) and the three reductions, as an xarray Dataset."""
+    from effcompute.inference.sampling.record import ROLES_ATTR
+    from effcompute.models.config import ModelConfig
+    from effcompute.models.seed_factors import SeedFactorsModel
+
     model = build_seed_factors_model(reading)
-    return vectorized_prior_draws(model, draws, seed, var_names=[MULTIPLIER, *dims.REDUCTIONS])
+    out = vectorized_prior_draws(model, draws, seed, var_names=[MULTIPLIER, *dims.REDUCTIONS])
+    # the draws say what they are, as a fitted run's posterior does (the figures pick variables by role)
+    out.attrs[ROLES_ATTR] = json.dumps(SeedFactorsModel(None, ModelConfig(model="seed", reading=reading)).roles())
+    return out
 
 
 def run_seed_monte_carlo(reading: str = "intervals", draws: int = 1_000_000, seed: int = 1, as_of: dt.date | None = None) -> dict:
