@@ -84,9 +84,14 @@ def test_compare_with_exact_ratios():
 
 @pytest.mark.slow
 def test_approximate_update_is_close_to_the_exact_refit(datasets):
-    """Real NUTS on the trend model before and after three releases; reweighting vs refitting."""
+    """Real NUTS before and after three releases; reweighting vs refitting.
+
+    On ``trend_v1``: top-down v2 gives every new release a release effect drawn from a scale of ~0.3 orders of
+    magnitude, so the reweighted update of this addition is flagged unsafe (Pareto k >= 0.7) and add-release's
+    exact refit is the answer there; the reweighting machinery is checked where it is expected to hold.
+    """
     before_ds, after_ds = datasets
-    config = ModelConfig(model="trend")
+    config = ModelConfig(model="trend_v1")
     before_model, after_model = build_model(before_ds, config).model, build_model(after_ds, config).model
     before, _ = sample_model(before_model, draws=500, tune=500, chains=4, seed=11, quiet=True, progress=False)
     exact, _ = sample_model(after_model, draws=500, tune=500, chains=4, seed=12, quiet=True, progress=False)
