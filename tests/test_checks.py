@@ -186,3 +186,10 @@ def test_check_forecast_json_interface(capsys):
     assert out["coverage50"] <= out["coverage80"] <= out["coverage95"]
     # the full run covers 88% with its 80% intervals (docs/checks.md); far outside means a broken predictive
     assert 0.6 <= out["coverage80"] <= 0.97 and out["mae"] < out["mae_baseline"]
+
+
+def test_a_simulation_study_refuses_a_parameter_the_model_does_not_have(models):
+    with pytest.raises(ValueError, match="banana: not a free parameter of the trend model"):
+        sbc.draw_simulations(models["trend"], 2, seed=1, fixed={"banana": 1.0})
+    truth, _ = sbc.draw_simulations(models["trend"], 2, seed=1, fixed={"g_oom_per_year": 0.3})
+    assert np.allclose(truth["g_oom_per_year"], 0.3)

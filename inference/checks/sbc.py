@@ -81,6 +81,10 @@ def draw_simulations(effmodel, sims: int, seed: int, fixed: dict | None = None) 
     drawn from the prior: a simulation study with a known truth, not an SBC (its ranks need not be uniform).
     """
     model = effmodel.model
+    free = [rv.name for rv in model.free_RVs]
+    unknown = sorted(set(fixed or {}) - set(free))
+    if unknown:
+        raise ValueError(f"--fix {', '.join(unknown)}: not a free parameter of the {effmodel.name} model (its free parameters: {', '.join(free)})")
     simulator = pm.do(model, fixed) if fixed else model
     with simulator:
         pp = pm.sample_prior_predictive(draws=sims, random_seed=seed)
