@@ -16,32 +16,27 @@ import pandas as pd
 from effcompute import dims
 from effcompute.models import equations as eq
 from effcompute.models import loss_law
+from effcompute.models.draws import flat_draws
 from effcompute.models.evidence import MFU_COEF_PRIORS, prepare_evidence
 from effcompute.models.trend import MIDPOINT_SAMPLING_YEAR, ORG, TREND_EPOCH, prepare_trend
 
 
-def _draws(post, name) -> np.ndarray:
-    """Draws of ``name`` with chains and draws flattened into the first axis."""
-    v = post[name].values
-    return v.reshape(v.shape[0] * v.shape[1], *v.shape[2:])
-
-
 def score_curve_draws(posterior, series_index: int, log10_flop: np.ndarray, year: float, max_draws: int = 400) -> np.ndarray:
     """Draws x grid of one series' score (percent) for a mean release at ``year`` over a grid of compute-optimal log10 FLOP."""
-    g = _draws(posterior, "g_series")[:, series_index]
+    g = flat_draws(posterior, "g_series")[:, series_index]
     step = max(1, len(g) // max_draws)
-    pick = lambda name: _draws(posterior, name)[::step, series_index][:, None]  # noqa: E731
+    pick = lambda name: flat_draws(posterior, name)[::step, series_index][:, None]  # noqa: E731
     x = eq.effective_log10_flop(log10_flop[None, :], g[::step, None], year - TREND_EPOCH)
     return eq.score_curve(x, pick("floor"), pick("ceiling"), pick("slope"), pick("midpoint"))
 
 
 def release_positions(posterior) -> np.ndarray:
     """Posterior median of each release's compute-optimal-equivalent log10 FLOP (where the figures place it)."""
-    return np.median(_draws(posterior, "log10_optimal_flop"), axis=0)
+    return np.median(flat_draws(posterior, "log10_optimal_flop"), axis=0)
 
 
 def _law_draws(post, config) -> dict:
-    weight = _draws(post, "law_weight") if config.loss_law == "span" else (1.0 if config.loss_law == "hoffmann" else 0.0)
+    weight = flat_draws(post, "law_weight") if config.loss_law == "span" else (1.0 if config.loss_law == "hoffmann" else 0.0)
     return loss_law.constants(np.asarray(weight))
 
 
@@ -54,11 +49,11 @@ def predict_scores(post, train, later, config, rng) -> pd.DataFrame:
     """
     test = prepare_trend(later, replace(config, min_series_rows=1))
     series, orgs = train.coords[dims.SERIES], train.coords[ORG]
-    n = _draws(post, "g_oom_per_year").shape[0]
+    n = flat_draws(post, "g_oom_per_year").shape[0]
     law = _law_draws(post, config)
-    g_s, floor, ceil, slope, mid_c = (_draws(post, v) for v in ("g_series", "floor", "ceiling", "slope", "midpoint_centred"))
-    sd, nu, tp = _draws(post, "score_sd"), _draws(post, "score_nu"), _draws(post, "third_party_sd")
-    release_sd, org_sd, org_eff, distill = (_draws(post, v) for v in ("release_sd", "org_sd", "org_effect", "distillation_effect"))
+    g_s, floor, ceil, slope, mid_c = (flat_draws(post, v) for v in ("g_series", "floor", "ceiling", "slope", "midpoint_centred"))
+    sd, nu, tp = flat_draws(post, "score_sd"), flat_draws(post, "score_nu"), flat_draws(post, "third_party_sd")
+    release_sd, org_sd, org_eff, distill = (flat_draws(post, v) for v in ("release_sd", "org_sd", "org_effect", "distillation_effect"))
     test_orgs = test.coords[ORG]
     effects = {}
     for k, (name, r) in enumerate(test.releases.iterrows()):
@@ -85,7 +80,7 @@ def predict_scores(post, train, later, config, rng) -> pd.DataFrame:
 
 def _generation_effects(post, train_generations, generations, rng) -> np.ndarray:
     """Draws of each generation's MFU effect; generations unseen before the cutoff get draws from its prior."""
-    fitted = _draws(post, "mfu_generation")
+    fitted = flat_draws(post, "mfu_generation")
     mu, sd, _ = MFU_COEF_PRIORS["generation"]
     out = rng.normal(mu, sd, size=(fitted.shape[0], len(generations)))
     for k, gen in enumerate(generations):
@@ -97,16 +92,16 @@ def _generation_effects(post, train_generations, generations, rng) -> np.ndarray
 def predict_mfu_and_costs(post, train_generations: list[str], later, config, rng) -> pd.DataFrame:
     """Predictive draws of later MFU figures and final-run costs."""
     ev = prepare_evidence(later, config)
-    coef = {key: _draws(post, f"mfu_{key}") for key in MFU_COEF_PRIORS}
+    coef = {key: flat_draws(post, f"mfu_{key}") for key in MFU_COEF_PRIORS}
     coef["generation"] = _generation_effects(post, train_generations, ev.coords[dims.GENERATION], rng)
-    mfu_sd = _draws(post, "mfu_sd")
+    mfu_sd = flat_draws(post, "mfu_sd")
     rows = []
     m = ev.mfu
     for i, run in enumerate(ev.coords[dims.MFU_RUN]):
         eta = eq.mfu_logit(coef, m["year"][i], m["generation"][i], m["moe"][i], m["scale"][i])
         rows.append({"kind": "mfu", "what": run, "observed": m["y"][i], "draws": eq.sigmoid(eta + mfu_sd * rng.standard_normal(len(eta)))})
     c = ev.costs
-    mu_p, sd_p = _draws(post, "log_price_mu"), _draws(post, "log_price_sd")
+    mu_p, sd_p = flat_draws(post, "log_price_mu"), flat_draws(post, "log_price_sd")
     for i, cost_id in enumerate(ev.coords[dims.COST]):
         eta = eq.mfu_logit(coef, c["year"][i], c["generation"][i], c["moe"][i], c["scale"][i])
         log_mfu = -np.log1p(np.exp(-(eta + mfu_sd * rng.standard_normal(len(eta)))))

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from effcompute.models.draws import flat_draws
 from effcompute.models.growth_model import T0, VARIABLES, soft_piecewise
 
 LEVELS = {"spend": "level_spend", "hardware": "level_hardware"}
-def flat_draws(posterior, name: str) -> np.ndarray:
-    var = posterior[name]
-    rest = [d for d in var.dims if d not in ("chain", "draw")]
-    return var.stack(sample=("chain", "draw")).transpose("sample", *rest).values
-
-
 def curve_draws(posterior, component: str, years, smoothness: float, level: bool = True) -> np.ndarray:
     """Draws x years of one term's log10 curve (``level=False``: relative to its level)."""
     t = np.asarray(years, float)[None, :]

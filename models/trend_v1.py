@@ -153,21 +153,6 @@ def trend_observations(data: TrendData) -> list[Observed]:
                      kind="scores")]
 
 
-def _flat(posterior, name: str) -> np.ndarray:
-    var = posterior[name]
-    rest = [d for d in var.dims if d not in ("chain", "draw")]
-    return var.stack(sample=("chain", "draw")).transpose("sample", *rest).values
-
-
-def score_curve_draws(posterior, series_index: int, log10_flop: np.ndarray, year: float, max_draws: int = 400) -> np.ndarray:
-    """Draws x grid of the modelled score of one series at ``year`` (decimal) over a grid of log10 FLOP (at most ``max_draws`` draws)."""
-    g = _flat(posterior, "g_oom_per_year")
-    step = max(1, len(g) // max_draws)
-    pick = lambda name: _flat(posterior, name)[::step, series_index][:, None]  # noqa: E731
-    effective = eq.effective_log10_flop(log10_flop[None, :], g[::step, None], year - TREND_EPOCH)
-    return eq.score_curve(effective, pick("floor"), pick("ceiling"), pick("slope"), pick("midpoint"))
-
-
 class TrendV1Model(EffModel):
     """Top-down, first version: benchmark scores as a sigmoid in training FLOP that shifts ``g`` orders of magnitude a year."""
 

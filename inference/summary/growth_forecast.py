@@ -10,7 +10,7 @@ import numpy as np
 
 from effcompute.dates import decimal_year
 from effcompute.inference.summary.numbers import summarize_draws
-from effcompute.models.growth_forecasting import curve_draws, flat_draws, frontier_compute_draws, realisation_draws  # noqa: F401
+from effcompute.models.growth_forecasting import curve_draws, frontier_compute_draws, realisation_draws  # noqa: F401
 from effcompute.models.growth_model import COMPONENT, ERA
 
 #: What ``threshold`` uses as efficiency: the growth model's algorithmic term.
