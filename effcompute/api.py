@@ -111,7 +111,7 @@ def load_run(path) -> Run:
     return Run(idata, config, attrs, Path(path))
 
 
-def fit(model: str = "joint", *, data=None, out="runs", draws: int = 1000, tune: int = 1000, chains: int = 4, seed: int = 1,
+def fit(model: str = "joint", *, data=None, out="runs", draws: int = 1000, tune: int = 2000, chains: int = 4, seed: int = 1,
         prior: str = "seed", as_of=None, quiet: bool = False, **options) -> Run:
     """Fit a model on a data folder (default: the bundled data), save the run under ``out`` and return it.
 

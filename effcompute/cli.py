@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fit", help="fit a model on the data, check convergence, save the run, print the headline")
     f.add_argument("--model", choices=MODEL_NAMES, default="joint", help="which model to fit (default: joint)")
     f.add_argument("--draws", type=positive_int, default=1000)
-    f.add_argument("--tune", type=positive_int, default=1000)
+    f.add_argument("--tune", type=positive_int, default=2000, help="tuning steps per chain (default 2000: with 1000 the joint model's adaptation missed on seed 1)")
     f.add_argument("--chains", type=positive_int, default=4)
     f.add_argument("--seed", type=int, default=1)
     f.add_argument("--as-of", type=date_arg, default=None, help="end of the period since GPT-3 (default: latest release in the data)")

@@ -150,7 +150,7 @@ def register(sub) -> None:
     how.add_argument("--approximate-only", action="store_true", help="reweight the previous posterior; skip the exact refit (check its Pareto k)")
     a.add_argument("--model", choices=FITTED_MODELS, default="joint", help="model to refit after the addition (default: joint)")
     a.add_argument("--draws", type=positive_int, default=1000)
-    a.add_argument("--tune", type=positive_int, default=1000)
+    a.add_argument("--tune", type=positive_int, default=2000, help="tuning steps per chain of the refit (default 2000)")
     a.add_argument("--chains", type=positive_int, default=4)
     a.add_argument("--seed", type=int, default=1)
     a.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto")

@@ -40,7 +40,7 @@ def find_run(folder: Path, model: str, seed: int) -> Path | None:
 
 
 def refit_after_addition(
-    workspace, previous: str, new_releases, *, model="joint", draws=1000, tune=1000, chains=4, seed=1, sampler="auto", quiet=False,
+    workspace, previous: str, new_releases, *, model="joint", draws=1000, tune=2000, chains=4, seed=1, sampler="auto", quiet=False,
     approximate=True, exact=True,
 ) -> dict:
     """Fit the data after an addition and compare with the fit before it.
