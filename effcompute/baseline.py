@@ -8,6 +8,7 @@ from effcompute.accounting import model_flops_utilization
 
 #: Training FLOP of GPT-3 175B (Brown et al. 2020, Table D.1: 3.14e23).
 GPT3_TRAIN_FLOP = 3.14e23
+GPT3_PARAMS, GPT3_TOKENS = 175e9, 300e9  # Brown et al. 2020, Table D.1 / Section 2.2
 #: Cluster and duration used by seed 002 (10,000 V100 for 14.8 days).
 GPT3_N_CHIPS = 10_000
 GPT3_TRAIN_DAYS = 14.8

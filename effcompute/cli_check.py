@@ -84,6 +84,21 @@ def cmd_check_forecast(args) -> int:
     return 0
 
 
+def cmd_check_robustness(args) -> int:
+    import sys
+
+    from effcompute.inference.checks.robustness import format_robustness, run_robustness
+
+    def progress(msg: str) -> None:
+        if not args.json:
+            print(msg, file=sys.stderr, flush=True)
+
+    result = run_robustness(args.run, data_dir=args.data, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed, progress=progress,
+                            quiet=args.json)
+    print_result(result, args.json, format_robustness)
+    return 0
+
+
 def cmd_check_residuals(args) -> int:
     from effcompute.inference.checks.residuals import within_release_correlation
     from effcompute.inference.runs.files import load_run
@@ -132,6 +147,17 @@ def register(subparsers) -> None:
     i.add_argument("--data", **data_opt)
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_check_influence)
+
+    rb = csub.add_parser("robustness", help="refit an evidence or joint run with the discrepancy's prior scale halved and doubled, and with weak "
+                                            "factor priors; the compute reduction under each, and its ratio to the run's")
+    rb.add_argument("run", type=existing_path, help="a saved evidence or joint run (.nc)")
+    rb.add_argument("--draws", type=positive_int, default=1000, help="posterior draws per chain of each refit (default: %(default)s)")
+    rb.add_argument("--tune", type=positive_int, default=2000, help="tuning steps per chain of each refit (default: %(default)s)")
+    rb.add_argument("--chains", type=positive_int, default=4, help="chains of each refit (default: %(default)s)")
+    rb.add_argument("--seed", type=int, default=None, help="random seed of the refits (default: the run's)")
+    rb.add_argument("--data", **data_opt)
+    rb.add_argument("--json", action="store_true", help="print the result as JSON")
+    rb.set_defaults(func=cmd_check_robustness)
 
     r = csub.add_parser("residuals", help="correlation of a run's score residuals within releases (0: a release's scores independent given the model)")
     r.add_argument("run", type=existing_path)

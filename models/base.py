@@ -51,6 +51,8 @@ class Role:
     FACTOR = "factor multiplier"
     FLOP_TO_MATCH = "FLOP to match GPT-3's MMLU"
     TENSION = "tension"
+    DISCREPANCY_SCALE = "discrepancy scale"
+    COMPUTE_MEASURED = "compute reduction, product of the measured factors"
     RATE_POOLED = "orders of magnitude per year, pooled over benchmarks"
     HALVING_POOLED = "halving time, pooled over benchmarks"
     SERIES_RATE = "orders of magnitude per year, one benchmark series"

@@ -38,6 +38,16 @@ def factor_priors(prior_set: str, reading: str = "intervals") -> dict[str, Facto
     return {f: seed[f] for f in dims.COMPUTE_FACTORS}
 
 
+#: The bottom-up switches and their values (the first of each is the default).
+BOTTOM_UP_CHOICES = {
+    "prior_overlap": ("drop", "keep"),
+    "pair_rules": ("apply", "ignore"),
+    "chinchilla": ("loss_law", "factor"),
+    "scale_transfer": ("per_technique", "shared"),
+    "unpublished": ("discrepancy", "factor"),
+}
+
+
 @dataclass
 class ModelConfig:
     """Settings of one model; JSON round-trips through :meth:`to_json` / :meth:`from_json`.
@@ -82,6 +92,26 @@ class ModelConfig:
         their App. E.5 exclusions of cache and architecture-search models.
     perplexity_noise : {"student_t", "normal"}
         Perplexity model only: the noise of log perplexity (``normal`` is least squares' counterpart).
+    prior_overlap : {"drop", "keep"}
+        Evidence and joint: ``drop`` leaves out of the likelihood every matched pair of a study that a factor
+        prior in use was built from (``prior_sources`` in data/seed002_factors.json); ``keep`` counts them twice.
+    pair_rules : {"apply", "ignore"}
+        Evidence and joint: apply data/pair_rules.csv (conditional or mixed pairs excluded, allocation adjusted).
+    chinchilla : {"loss_law", "factor"}
+        Evidence and joint: the Chinchilla factor as GPT-3's allocation penalty under the loss law
+        (``models/loss_law.py``, shared with the trend model), or a free factor with a prior and pairs.
+    scale_transfer : {"per_technique", "shared"}
+        Evidence and joint: how small-scale gains transfer to GPT-3's scale: a rate per technique, partially
+        pooled, or one rate for all.
+    unpublished : {"discrepancy", "factor"}
+        Evidence and joint: ``discrepancy``: the bottom-up product runs over the measured factors, and what the
+        releases show beyond them is a discrepancy with a learned scale (joint model); ``factor``: seed 002's
+        unpublished-innovations factor with its prior, and a link of fixed scale ``link_sd``.
+    discrepancy_scale : float
+        Joint model, ``unpublished="discrepancy"``: scale s of the discrepancy's prior, Student-t(4, 0, s) on the
+        log scale (its sd learned with an inverse-gamma prior, integrated out). The default 0.7 gives the
+        discrepancy an 80% prior interval of x/÷ 2.9, as wide as seed 002's unpublished-innovations interval
+        (1.5x-13x, 80%: half-width 1.08 in logs); not set from any data the model uses.
     """
 
     model: str = "joint"
@@ -101,6 +131,12 @@ class ModelConfig:
     perplexity_variant: str = "ho7"
     perplexity_exclusions: str = "paper"
     perplexity_noise: str = "student_t"
+    prior_overlap: str = "drop"
+    pair_rules: str = "apply"
+    chinchilla: str = "loss_law"
+    scale_transfer: str = "per_technique"
+    unpublished: str = "discrepancy"
+    discrepancy_scale: float = 0.7
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -120,12 +156,25 @@ class ModelConfig:
             raise ValueError(f"loss_law={self.loss_law!r} must be one of ('span', 'hoffmann', 'besiroglu')")
         if not 0.5 <= self.frontier_quantile < 1:
             raise ValueError(f"frontier_quantile={self.frontier_quantile!r} must be in [0.5, 1)")
+        for name, allowed in BOTTOM_UP_CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name}={getattr(self, name)!r} must be one of {allowed}")
+        if not self.discrepancy_scale > 0:
+            raise ValueError(f"discrepancy_scale={self.discrepancy_scale!r} must be > 0")
         if not self.priors:
             self.priors = {k: p.to_dict() for k, p in factor_priors(self.prior, self.reading).items()}
 
     def factor_priors(self) -> dict[str, FactorPrior]:
         """The priors as objects."""
         return {k: FactorPrior.from_dict(v) for k, v in self.priors.items()}
+
+    def prior_factors(self) -> tuple[str, ...]:
+        """The compute factors that are free variables with a prior (the rest are measured otherwise or absent)."""
+        return tuple(f for f in self.bottom_up_factors() if not (f == dims.CHINCHILLA and self.chinchilla == "loss_law"))
+
+    def bottom_up_factors(self) -> tuple[str, ...]:
+        """The compute factors of the bottom-up product, in ``dims.COMPUTE_FACTORS`` order."""
+        return tuple(f for f in dims.COMPUTE_FACTORS if not (f == dims.UNPUBLISHED and self.unpublished == "discrepancy"))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)

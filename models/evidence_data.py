@@ -11,7 +11,9 @@ import pandas as pd
 from effcompute import dims
 from effcompute.baseline import GPT3_TRAIN_FLOP
 from effcompute.dates import decimal_year
+from effcompute.data.pair_rules import load_pair_rules, load_pair_scale
 from effcompute.models.config import ModelConfig, resolve_as_of
+from effcompute.models.priors import seed002_prior_sources
 
 COMPUTE_FACTOR = "compute_factor"
 FP8_PAIR = "fp8_pair"
@@ -42,13 +44,62 @@ class EvidenceData:
     row_release: dict = field(default_factory=dict)
 
 
-def _scale_delta(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Orders of magnitude below GPT-3's FLOP; NaN where unknown, with a prior guess from params."""
+def _scale_delta(pairs: pd.DataFrame, scale: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Orders of magnitude below GPT-3's FLOP of the model each gain was measured at; NaN where unknown.
+
+    In order: the FLOP the source states; 6 x active parameters x tokens (data/pair_scale.csv); the pair's
+    ``max_flop`` (which for some rows is the baseline's). Unknown: a prior guess from the largest model trained
+    Chinchilla-optimally (20 tokens/param, 6ND) with sd 1, or 3 +/- 2 orders of magnitude without parameters.
+    """
     ref = np.log10(GPT3_TRAIN_FLOP)
-    delta = ref - np.log10(pairs["max_flop"].to_numpy(float))
-    # Unknown FLOP: guess from the largest model trained Chinchilla-optimally (20 tokens/param, 6ND).
+    stated, six_nd = np.full(len(pairs), np.nan), np.full(len(pairs), np.nan)
+    for i, pid in enumerate(pairs.pair_id):
+        n, d, flop = scale.get(pid, (np.nan, np.nan, np.nan))
+        stated[i], six_nd[i] = flop, 6.0 * n * d
+    flop = np.where(np.isfinite(stated), stated, np.where(np.isfinite(six_nd), six_nd, pairs["max_flop"].to_numpy(float)))
+    delta = ref - np.log10(flop)
     guess = ref - np.log10(120.0 * pairs["max_params"].to_numpy(float) ** 2)
     return delta, np.where(np.isnan(guess), 3.0, guess), np.where(np.isnan(guess), 2.0, 1.0)
+
+
+def prior_source_studies(config: ModelConfig) -> dict[str, str]:
+    """Study -> the factor whose prior (in use) was built from it; empty unless the seed's priors are used."""
+    if config.prior != "seed":
+        return {}
+    sources = seed002_prior_sources()
+    return {study: f for f in config.prior_factors() for study in sources.get(f, ())}
+
+
+def prior_likelihood_overlap(data: EvidenceData, config: ModelConfig) -> set[str]:
+    """Studies that both built a factor prior in use and enter the likelihood (empty when priors are independent)."""
+    built = set(prior_source_studies(config)) if config.prior == "seed" else set()
+    return built & set(data.coords[dims.STUDY])
+
+
+def pair_exclusion(row, config: ModelConfig, factors: tuple, rules: dict, overlap: dict) -> str | None:
+    """Why the likelihood leaves a matched pair out, or None if it enters."""
+    if row.technique == "fp8":
+        return None
+    if row.technique == dims.CHINCHILLA and config.chinchilla == "loss_law":
+        return "the Chinchilla factor is GPT-3's allocation penalty under the loss law; this row is a prediction of such a law"
+    if row.technique not in factors:
+        return f"technique {row.technique!r} maps to no factor of the bottom-up product"
+    if row.study in overlap and config.prior_overlap == "drop":
+        return f"study {row.study!r} built the {overlap[row.study]} prior (data/seed002_factors.json prior_sources)"
+    rule = rules.get(row.pair_id)
+    if rule is not None and rule.rule == "exclude":
+        return rule.reason
+    return None
+
+
+def _allocation_sides(pairs: pd.DataFrame, rules: dict) -> np.ndarray:
+    """(N, D) of baseline and treatment for allocation-adjusted pairs, NaN elsewhere; shape (pairs, 4)."""
+    out = np.full((len(pairs), 4), np.nan)
+    for i, pid in enumerate(pairs.pair_id):
+        rule = rules.get(pid)
+        if rule is not None and rule.rule == "allocation_adjust":
+            out[i] = rule.sides
+    return out
 
 
 def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
@@ -57,14 +108,18 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
     as_of = resolve_as_of(config, releases)
     excluded = []
     pairs = dataset["matched_pairs"]
-    for _, r in pairs[pairs.technique == "other"].iterrows():
-        excluded.append(("matched_pairs", r.pair_id, "technique 'other' maps to no factor"))
-    factor_pairs = pairs[pairs.technique.isin(dims.COMPUTE_FACTORS)].reset_index(drop=True)
-    fp8 = pairs[pairs.technique == "fp8"].reset_index(drop=True)
+    factors = config.bottom_up_factors()
+    rules = load_pair_rules() if config.pair_rules == "apply" else {}
+    overlap = prior_source_studies(config)
+    reasons = [pair_exclusion(r, config, factors, rules, overlap) for r in pairs.itertuples(index=False)]
+    excluded += [("matched_pairs", pid, why) for pid, why in zip(pairs.pair_id, reasons) if why]
+    kept = pairs[[why is None for why in reasons]]
+    factor_pairs = kept[kept.technique.isin(factors)].reset_index(drop=True)
+    fp8 = kept[kept.technique == "fp8"].reset_index(drop=True)
     studies = sorted(set(factor_pairs.study) | set(fp8.study))
-    delta, delta_guess, delta_guess_sd = _scale_delta(factor_pairs)
-    x = np.zeros((len(factor_pairs), len(dims.COMPUTE_FACTORS)))
-    x[np.arange(len(factor_pairs)), [dims.COMPUTE_FACTORS.index(t) for t in factor_pairs.technique]] = 1.0
+    delta, delta_guess, delta_guess_sd = _scale_delta(factor_pairs, load_pair_scale() if config.scale_transfer == "per_technique" else {})
+    x = np.zeros((len(factor_pairs), len(factors)))
+    x[np.arange(len(factor_pairs)), [factors.index(t) for t in factor_pairs.technique]] = 1.0
 
     mfu = dataset["mfu"]
     gen_of = dims.HARDWARE_GENERATION
@@ -106,8 +161,8 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         & releases.precision.notna()
     ]
     coords = {
-        dims.FACTOR: list(dims.FACTORS),
-        COMPUTE_FACTOR: list(dims.COMPUTE_FACTORS),
+        dims.FACTOR: list(factors) + [dims.HARDWARE_EFFICIENCY],
+        COMPUTE_FACTOR: list(factors),
         dims.PAIR: list(factor_pairs.pair_id),
         FP8_PAIR: list(fp8.pair_id),
         dims.STUDY: studies,
@@ -127,6 +182,8 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         pairs=dict(
             y=np.log(factor_pairs.compute_multiplier.to_numpy(float)), x=x, delta=delta, delta_guess=delta_guess,
             delta_guess_sd=delta_guess_sd, study=np.array([studies.index(s) for s in factor_pairs.study], dtype=int),
+            technique=np.array([factors.index(t) for t in factor_pairs.technique], dtype=int),
+            allocation=_allocation_sides(factor_pairs, rules),
         ),
         fp8_pairs=dict(y=np.log(fp8.compute_multiplier.to_numpy(float)), study=np.array([studies.index(s) for s in fp8.study], dtype=int)),
         mfu=dict(

@@ -23,6 +23,7 @@ model's loss, its compute-optimal-equivalent FLOP, is therefore ``C* = 6 ((L - E
 from __future__ import annotations
 
 import numpy as np
+import pymc as pm
 import pytensor.tensor as pt
 
 HOFFMANN_2022 = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
@@ -50,6 +51,16 @@ def constants(weight) -> dict:
         "alpha": lerp(b["alpha"], h["alpha"]),
         "beta": lerp(b["beta"], h["beta"]),
     }
+
+
+def prior_constants(choice: str = "span") -> dict:
+    """The constants in the current ``pm.Model``: ``span``: ``law_weight ~ Uniform(0, 1)`` between the two fits;
+    ``hoffmann`` or ``besiroglu``: that fit, fixed."""
+    if choice not in LAWS:
+        raise ValueError(f"loss_law={choice!r} must be one of {LAWS}")
+    if choice == "span":
+        return constants(pm.Uniform("law_weight", 0.0, 1.0))
+    return constants(1.0 if choice == "hoffmann" else 0.0)
 
 
 def reducible_loss(c: dict, log10_n, log10_d):

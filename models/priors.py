@@ -234,3 +234,8 @@ def seed002_priors(reading: str = "intervals") -> dict[str, FactorPrior]:
             median=s["table_median"] if reading == "table" else None,
         )
     return priors
+
+
+def seed002_prior_sources() -> dict[str, tuple[str, ...]]:
+    """Factor -> the ``study`` keys of data/matched_pairs.csv the seed built that factor's prior from."""
+    return {s["name"]: tuple(s.get("prior_sources", ())) for s in load_seed002_statements()["factors"]}

@@ -30,7 +30,7 @@ import pytensor.tensor as pt
 from scipy.stats import norm
 
 from effcompute import dims
-from effcompute.baseline import GPT3_MMLU_5SHOT, GPT3_TRAIN_FLOP, GPT3_TRAINING_DATE, years_since_gpt3
+from effcompute.baseline import GPT3_MMLU_5SHOT, GPT3_PARAMS, GPT3_TOKENS, GPT3_TRAIN_FLOP, GPT3_TRAINING_DATE, years_since_gpt3
 from effcompute.data.links import CHANCE  # chance accuracy of each benchmark: the prior centre of its floor
 from effcompute.dates import decimal_year
 from effcompute.models import equations as eq
@@ -46,7 +46,6 @@ MIDPOINT_SAMPLING_YEAR = 2023.5
 #: of these, so it is kept half an item away from 0 and 100 before the logit.
 ITEMS = {"MMLU": 14042, "HellaSwag": 10042, "ARC-Challenge": 1172, "WinoGrande": 1267, "GSM8K": 1319, "TriviaQA": 17944, "PIQA": 1838}
 GPT3_SERIES = "MMLU@5"
-GPT3_PARAMS, GPT3_TOKENS = 175e9, 300e9  # Brown et al. 2020, Table D.1 / Section 2.2
 FLOP_TO_MATCH = "log10_flop_to_match_gpt3_mmlu"
 ORG = "org"
 #: Non-centred release and lab offsets (one per release or lab; not ranked in SBC).
@@ -136,17 +135,13 @@ def prepare_trend(dataset, config: ModelConfig) -> TrendData:
     )
 
 
-def law_constants(config: ModelConfig) -> dict:
-    """The loss law's constants: uncertain along the published range (``span``), or one published fit."""
-    if config.loss_law == "span":
-        return loss_law.constants(pm.Uniform("law_weight", 0.0, 1.0))
-    return loss_law.constants(1.0 if config.loss_law == "hoffmann" else 0.0)
+def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None):
+    """Scores, curves, rates and effects; returns log R_compute top-down (mean release, MMLU 5-shot).
 
-
-def add_trend_block(data: TrendData, config: ModelConfig):
-    """Scores, curves, rates and effects; returns log R_compute top-down (mean release, MMLU 5-shot)."""
+    ``c``: the loss law's constants when another block shares them (the joint model); else made here.
+    """
     r, o = data.releases, data.obs
-    c = law_constants(config)
+    c = loss_law.prior_constants(config.loss_law) if c is None else c
     log10_opt = pm.Deterministic("log10_optimal_flop", loss_law.log10_optimal_flop(c, r.log10_n.to_numpy(), r.log10_d.to_numpy()), dims=dims.RELEASE)
     g = pm.Normal("g_oom_per_year", 0.3, 0.3)
     g_series = pm.Deterministic("g_series", g + pm.HalfNormal("g_series_sd", 0.15) * pm.Normal("g_series_z", 0, 1, dims=dims.SERIES), dims=dims.SERIES)

@@ -74,12 +74,19 @@ def plot_reduction_distributions(groups: dict, names=(dims.HARDWARE_REDUCTION, d
     return fig
 
 
-def plot_factor_contributions(group, factors=dims.FACTORS, total: str = dims.HARDWARE_REDUCTION, title: str = "What each factor contributes"):
+def run_factors(group) -> list[str]:
+    """The factors a run's multiplier variable has (its ``factor`` coordinate), in the run's order."""
+    name = factor_variable(group)
+    return [str(f) for f in group[name].coords[dims.FACTOR].values] if dims.FACTOR in group[name].dims else list(dims.FACTORS)
+
+
+def plot_factor_contributions(group, factors=None, total: str = dims.HARDWARE_REDUCTION, title: str = "What each factor contributes"):
     """Each factor's multiplier (median, 80% and 95% intervals, log axis) and its share of the log total.
 
     The share is the factor's median log-multiplier over the sum of the medians,
     so the bars add up to 100% of the (median-of-parts) total reduction.
     """
+    factors = run_factors(group) if factors is None else factors
     fig, (ax, ax_share) = subplots(1, 2, width=10.0, height=0.5 * len(factors) + 1.6, gridspec_kw={"width_ratios": [3, 2]})
     ys = np.arange(len(factors))[::-1]
     medians = []
@@ -102,11 +109,12 @@ def plot_factor_contributions(group, factors=dims.FACTORS, total: str = dims.HAR
     return fig
 
 
-def plot_prior_posterior_forest(prior, posterior, factors=dims.FACTORS, title: str = "Every factor, prior vs posterior"):
+def plot_prior_posterior_forest(prior, posterior, factors=None, title: str = "Every factor, prior vs posterior"):
     """Forest plot of each factor's multiplier under the prior and the posterior (log axis).
 
     How far a posterior bar sits from its prior bar is how far the evidence moved the factor.
     """
+    factors = run_factors(posterior) if factors is None else factors
     fig, ax = subplots(width=8.0, height=0.55 * len(factors) + 1.2)
     ys = np.arange(len(factors))[::-1] * 1.0
     name = factor_variable(posterior)
