@@ -208,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--loss-law", choices=["span", "hoffmann", "besiroglu"], default="span",
                    help="trend and joint models: the loss law's constants, uncertain between the two published fits (span), or one of them")
     f.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto")
-    f.add_argument("--target-accept", type=float, default=0.9)
+    f.add_argument("--target-accept", type=float, default=None,
+                   help="NUTS's target acceptance rate (default: the model's: 0.95 for evidence and joint, 0.9 for the others)")
     f.add_argument("--variant", choices=PERPLEXITY_VARIANTS, default=None, help="perplexity model: which law variant (default: ho7, Ho et al.'s model 7)")
     f.add_argument("--data", default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
     f.add_argument("--out", type=path_arg, default=None, help="folder for the run's netCDF file (default: runs/, or the workspace's runs folder)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 from effcompute.cliargs import (
     date_arg,
@@ -93,8 +94,12 @@ def cmd_check_robustness(args) -> int:
         if not args.json:
             print(msg, file=sys.stderr, flush=True)
 
+    from effcompute.data.io import write_text_atomic
+    from effcompute.inference.report.robustness import robustness_path
+
     result = run_robustness(args.run, data_dir=args.data, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed, progress=progress,
                             quiet=args.json)
+    result["saved"] = str(write_text_atomic(json.dumps(result, indent=2) + "\n", robustness_path(args.run)))
     print_result(result, args.json, format_robustness)
     return 0
 

@@ -153,6 +153,8 @@ class EffModel:
     calibration_replaces: ClassVar[tuple[str, ...]] = ()
     #: Variables shown first in trace and rank plots (one per distinct quantity).
     key_variables: ClassVar[tuple[str, ...]] = ()
+    #: NUTS's target acceptance rate when the user gives none (smaller steps for harder geometry).
+    target_accept: ClassVar[float] = 0.9
 
     def __init__(self, dataset=None, config=None):
         from effcompute.models.config import ModelConfig

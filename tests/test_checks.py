@@ -33,9 +33,9 @@ def test_joint_link_is_a_data_container_so_sbc_simulates_it(models):
 
 def test_ranked_quantities_cover_factors_and_skip_per_row_offsets(models):
     labels = [sbc.quantity_label(models["joint"].model, n, i) for n, i in sbc.ranked_quantities(models["joint"])]
-    for f in dims.COMPUTE_FACTORS:
+    for f in models["joint"].data.evidence.coords["compute_factor"]:
         assert f"log_gain[{f}]" in labels
-    assert "g_oom_per_year" in labels and "compute_reduction" in labels and "tension_log_ratio" in labels
+    assert "g_oom_per_year" in labels and "compute_reduction" in labels and "discrepancy" in labels
     assert not any(lab.startswith(models["joint"].nuisance) for lab in labels)
     assert not any(lab.startswith(("log_transformer_pp", "log_chinchilla_gain")) for lab in labels)
 
@@ -133,7 +133,7 @@ def test_power_scaling_covers_every_headline_factor(models):
     sens, floor = sensitivity.power_scaling(idata, m.headline_quantities(), m.nuisance)
     # prior draws stand in for the posterior here, so the likelihood weights are degenerate and its floor is large
     assert 0 < floor["prior"] < 1 and floor["likelihood"] > 0
-    assert {f"{f}_multiplier" for f in dims.COMPUTE_FACTORS} <= set(sens)
+    assert {f"{f}_multiplier" for f in m.data.coords["compute_factor"]} <= set(sens)
     assert "compute_reduction" in sens and all(np.isfinite(v).all() for v in sens.values())
 
 
@@ -151,8 +151,7 @@ def test_influence_tables_from_a_mocked_fit(models, ds):
     assert len(k) == sum(len(o.labels) for o in pointwise) and set(k.term) == {o.variable for o in pointwise}
     loso = influence.leave_one_source_out(idata)
     assert set(loso.table) == {"matched_pairs", "costs"}
-    studies = set(ds["matched_pairs"][ds["matched_pairs"].technique != "other"].study)
-    assert set(loso[loso.table == "matched_pairs"].source) == studies
+    assert set(loso[loso.table == "matched_pairs"].source) == set(m.data.coords["study"])
 
 
 def test_check_sbc_parser_has_the_interface():

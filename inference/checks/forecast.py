@@ -94,7 +94,7 @@ def run_forecast(cutoff, *, data_dir=None, model_name="joint", draws=500, tune=5
     before, after = split_dataset(dataset, cutoff)
     config = ModelConfig(model=model_name)
     effmodel = build_model(before, config)
-    idata, _ = sample_model(effmodel.model, draws=draws, tune=tune, chains=chains, seed=seed, quiet=quiet, progress=False)
+    idata, _ = sample_model(effmodel.model, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=effmodel.target_accept, quiet=quiet, progress=False)
     post = idata.posterior
     rng = np.random.default_rng(seed)
     train = prepare_trend(before, config)

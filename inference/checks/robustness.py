@@ -75,7 +75,7 @@ def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed
         fields = {**dataclasses.asdict(config), **changes}
         variant_config = ModelConfig(**fields)
         model = model_class(config.model)(original_model.dataset, variant_config)
-        fitted, _ = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, quiet=quiet, predictive=False)
+        fitted, _ = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=model.target_accept, quiet=quiet, predictive=False)
         conv = check_convergence(fitted, model.gated_variables())
         headline = headline_table(fitted, model.headline_quantities())
         result["variants"].append({
@@ -99,4 +99,6 @@ def format_robustness(result: dict) -> str:
     for v in result["variants"]:
         mark = "" if v["converged"] else "  [did not pass the convergence gate]"
         lines.append(row(v["name"], v["headline"], f"   ratio {v['compute_reduction_ratio']:.2f}{mark}"))
+    if result.get("saved"):
+        lines.append(f"saved: {result['saved']} (the run's report shows it)")
     return "\n".join(lines)

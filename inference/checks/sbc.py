@@ -48,7 +48,7 @@ class SBCSettings:
     tune: int = 400
     chains: int = 1
     thin: int = 4
-    target_accept: float = 0.9
+    target_accept: float | None = None  # None: the model's (EffModel.target_accept)
 
 
 def ranked_quantities(effmodel) -> list[tuple[str, tuple]]:
@@ -133,6 +133,8 @@ def _init_worker(data_dir, config_json: str, settings: dict) -> None:
         model=model, compiled=compile_for_nutpie(model), loglik=loglik_function(model),
         quantities=ranked_quantities(effmodel), settings=SBCSettings(**settings),
     )
+    if _WORKER["settings"].target_accept is None:
+        _WORKER["settings"].target_accept = effmodel.target_accept
 
 
 def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from effcompute import dims
 from effcompute.baseline import years_since_gpt3
 from effcompute.inference.report.blocks import Report, Section, Table
+from effcompute.inference.report.robustness import robustness_section
 from effcompute.inference.report.sections import (
     checks_section,
     diagnostics_section,
@@ -159,7 +160,14 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
     idata, config, attrs = load_run(run_path)
     view = RunView(idata, config, attrs, str(run_path))
     answer = Section("The answer", [answer_sentence(view), answer_table(view)])
-    if attrs.get("tension"):
+    if attrs.get("tension") and config.model == "joint" and config.unpublished == "discrepancy":
+        t = attrs["tension"]["log_ratio"]
+        answer.blocks.append(
+            f"The measured factors do not explain all of R_compute: R_compute over their product (the discrepancy) has median "
+            f"{math.exp(t['median']):.2g}x (80%: {math.exp(t['lo80']):.2g}x to {math.exp(t['hi80']):.2g}x); the product alone is a route diagnostic, "
+            "not the estimate."
+        )
+    elif attrs.get("tension"):
         t = attrs["tension"]["log_ratio"]
         answer.blocks.append(
             f"Bottom-up (the product of the factors) and top-down (the benchmark trend) disagree: in this run R_compute top-down / bottom-up has median "
@@ -175,6 +183,9 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
     dataset, data_note = _matching_dataset(view, data_dir)
     report.sections.append(figures_section(view, dataset))
     report.sections.append(checks_section(view, dataset, with_loo))
+    robust = robustness_section(run_path)
+    if robust is not None:
+        report.sections.append(robust)
     report.sections.append(diagnostics_section(view))
     report.sections.append(provenance_section(view, data_note))
     return report

@@ -33,12 +33,14 @@ def default_out_dir(data_dir=None) -> Path:
 
 def run_fit(
     model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=DEFAULT_TUNE, chains=4, seed=1,
-    as_of=None, prior="seed", sampler="auto", target_accept=0.9, progress=None, quiet=False, loss_law="span", dataset=None, growth=None,
+    as_of=None, prior="seed", sampler="auto", target_accept=None, progress=None, quiet=False, loss_law="span", dataset=None, growth=None,
     variant=None, config_fields=None,
 ) -> dict:
     """Fit one model on a data folder (or on ``dataset``, e.g. the growth tables) and save the run.
 
     ``growth`` overrides the growth model's settings (``ModelConfig.growth``).
+
+    ``target_accept``: NUTS's target acceptance rate; None = the model's (``EffModel.target_accept``).
 
     ``variant`` picks the perplexity model's law variant (``ModelConfig.perplexity_variant``; None = its default)
     and is then part of the run's file name; ``config_fields`` sets further :class:`ModelConfig` fields (sensitivity runs).
@@ -55,6 +57,7 @@ def run_fit(
     config = ModelConfig(model=model_name, prior=prior, as_of=as_of.isoformat() if hasattr(as_of, "isoformat") else as_of, loss_law=loss_law,
                          growth=dict(growth or {}), **chosen)
     model = build_model(dataset, config)
+    target_accept = model.target_accept if target_accept is None else target_accept
     idata, timings = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
     conv = check_convergence(idata, model.gated_variables())
     headline = headline_table(idata, model.headline_quantities())
