@@ -18,8 +18,8 @@ START = 2012.0
 #: Panel key -> (title, y label).
 PANELS = {
     "spend": ("spending per frontier run", "2023 USD"),
-    "hardware": ("GPU price-performance", "FP32 FLOP/s per $ at release"),
-    "realisation": ("realisation", "FLOP per $ / (FLOP/s per $), s"),
+    "hardware": ("GPU price-performance", r"FP32 FLOP/s per \$ at release"),
+    "realisation": ("realisation", r"FLOP per \$ / (FLOP/s per \$), s"),
     "algorithms": ("algorithmic efficiency (prior only)", "x less compute than 2018"),
     "compute": ("frontier training compute", "FLOP"),
     "effective": ("effective compute", "2018-equivalent FLOP"),

@@ -7,7 +7,7 @@ but new cluster sizes of 100,000 H100 GPUs will have approx 31x more compute cap
 Training FLOP of a run = chips x dense peak FLOP/s x seconds x MFU. Peaks are the dense
 datasheet values of effcompute's curated ``data/hardware.csv`` (its ``source_url`` column
 cites NVIDIA's datasheets); the MFU is a stated value, with the range of
-``data/mfu.csv``'s large pre-training runs (>= 100B parameters) on each chip beside it.
+``data/mfu.csv``'s runs and benchmarks of >= 100B parameters on each chip family beside it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def run_flop(chips: float, peak_flops: float, days: float, mfu: float) -> float:
 
 
 def mfu_range(mfu_table, hardware: str) -> tuple[float, float] | None:
-    """(min, max) MFU of the table's runs of >= 100B parameters on chips of ``hardware``'s family (A100 or H100)."""
+    """(min, max) MFU of the table's rows (runs and benchmarks) of >= 100B parameters on chips of ``hardware``'s family (A100 or H100)."""
     family = hardware.split("-")[0]
     params = mfu_table.params_total.astype(float)
     rows = mfu_table[mfu_table.hardware.str.startswith(family) & (params >= LARGE_RUN_PARAMS)]
@@ -75,7 +75,7 @@ def seed000_clusters(hardware=None, mfu_table=None, days: float = DAYS, mfu: flo
     return {"clusters": out, "ratio_bf16": bf16, "ratio_fp8_vs_bf16": fp8,
             "days_for_gpt4_run": {"bf16": days / bf16, "fp8": days / fp8},
             "assumptions": f"{days:g} days (seed 000's GPT-4 run), MFU {mfu:.2f} on BF16 dense peaks for both clusters; "
-                           f"ranges: MFU of data/mfu.csv's pre-training runs of >= 100B parameters on the same chip family",
+                           f"ranges: the MFU of data/mfu.csv's runs and benchmarks of >= 100B parameters on the same chip family",
             "quote": SEED000_QUOTE}
 
 
