@@ -32,6 +32,17 @@ def fit_growth(args) -> dict:
     )
 
 
+def saved_growth_result(path) -> dict:
+    """What :func:`fit_growth` returns, read from a saved growth run (``growth --run RUN``: no refit)."""
+    from effcompute.inference.summary.growth_forecast import load_growth_run
+
+    _, _, attrs = load_growth_run(path)
+    conv = attrs["convergence"]
+    return {"model": "growth", "converged": conv["converged"], "failures": conv.get("failures", []),
+            "diagnostics": {k: v for k, v in conv.items() if k not in ("converged", "failures")}, "headline": attrs["headline"],
+            "as_of": attrs["as_of"], "notes": attrs.get("notes", []), "counts": attrs.get("counts"), "path": str(path)}
+
+
 def growth_run_path(args) -> str:
     """``--run``, else the path of a fresh fit (refused when it fails the gate)."""
     if args.run is not None:
@@ -64,7 +75,7 @@ def cmd_growth(args) -> int:
         return 0
     if args.fan_chart:
         return write_fan_chart(args)
-    result = fit_growth(args)
+    result = saved_growth_result(args.run) if args.run is not None else fit_growth(args)
     _, _, attrs = load_growth_run(result["path"])
     result["decomposition"] = decomposition(result["headline"], quantities_from_roles(attrs["roles"]))
     result["efficiency_vs_resources"] = efficiency_vs_resources(result["headline"], result["as_of"])

@@ -59,3 +59,14 @@ def test_growth_json_states_the_probability_that_efficiency_grew_faster(monkeypa
     assert e["p_efficiency_faster"] == out["headline"]["efficiency_over_resources_x_per_year"]["p_gt_1"]
     assert 0.0 <= e["p_efficiency_faster"] <= 1.0 and e["since"] == "2020" and e["until"] == out["as_of"]
     assert np.isfinite(e["ratio_x_per_year"]["median"]) and "seed 002" in e["claim"]
+
+
+def test_growth_with_a_saved_run_prints_its_decomposition_without_refitting(growth_run, monkeypatch, capsys):
+    def no_fit(*a, **k):
+        raise AssertionError("growth --run must not refit")
+
+    monkeypatch.setattr(run_module, "fit_model", no_fit)
+    assert main(["growth", "--run", str(growth_run), "--json", "--allow-unconverged"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["path"] == str(growth_run) and set(out["decomposition"]) >= {"spend", "hardware", "compute", "effective"}
+    assert "p_efficiency_faster" in out["efficiency_vs_resources"] and len(out["projections"]) == 2
