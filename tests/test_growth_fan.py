@@ -70,3 +70,10 @@ def test_growth_with_a_saved_run_prints_its_decomposition_without_refitting(grow
     out = json.loads(capsys.readouterr().out)
     assert out["path"] == str(growth_run) and set(out["decomposition"]) >= {"spend", "hardware", "compute", "effective"}
     assert "p_efficiency_faster" in out["efficiency_vs_resources"] and len(out["projections"]) == 2
+
+
+def test_the_api_draws_the_fan_chart_of_a_growth_run(growth_run):
+    import effcompute as ec
+
+    fig = ec.load_run(growth_run).plot("growth_fan")
+    assert len(fig.axes) == 6 and "effective compute" in [ax.get_title() for ax in fig.axes]
