@@ -65,8 +65,10 @@ def cmd_growth(args) -> int:
         else:
             print(format_growth_report(tables))
         return 0
+    from effcompute.data.growth_data import load_growth_data
     from effcompute.inference.summary.growth_forecast import decomposition, load_growth_run, predict_from_run
     from effcompute.inference.summary.growth_report import efficiency_vs_resources, format_growth_fit, format_predictions, published_beside
+    from effcompute.inference.summary.growth_windows import window_rates
     from effcompute.models.base import quantities_from_roles
 
     if args.predict:
@@ -79,7 +81,7 @@ def cmd_growth(args) -> int:
     _, _, attrs = load_growth_run(result["path"])
     result["decomposition"] = decomposition(result["headline"], quantities_from_roles(attrs["roles"]))
     result["efficiency_vs_resources"] = efficiency_vs_resources(result["headline"], result["as_of"])
-    result["published"] = published_beside(result["decomposition"])
+    result["published"] = published_beside(result["decomposition"], windows=window_rates(load_growth_data(args.data)))
     result["projections"] = predict_from_run(result["path"], PROJECTION_DATES, seed=args.seed)
     print_result(result, args.json, format_growth_fit)
     if not result["converged"] and not args.allow_unconverged:

@@ -77,3 +77,15 @@ def test_the_api_draws_the_fan_chart_of_a_growth_run(growth_run):
 
     fig = ec.load_run(growth_run).plot("growth_fan")
     assert len(fig.axes) == 6 and "effective compute" in [ax.get_title() for ax in fig.axes]
+
+
+def test_window_rates_fit_the_bundled_rows_in_each_papers_window(growth_run, capsys):
+    from effcompute.inference.summary.growth_windows import ols_rate, window_rates
+
+    line = ols_rate([2000, 2001, 2002, 2003], [0.0, 0.5, 1.0, 1.5])
+    assert line["x_per_year"] == pytest.approx(10**0.5) and line["n"] == 4
+    w = window_rates(gd.load_growth_data())
+    assert set(w) == {"sevilla_roldan_2024", "cottier_et_al_2024", "hobbhahn_besiroglu_2022"}
+    assert all(r["lo95"] < r["x_per_year"] < r["hi95"] and r["n"] > 10 for r in w.values())
+    assert main(["growth", "--run", str(growth_run), "--allow-unconverged"]) == 0
+    assert "least squares (no model)" in capsys.readouterr().out

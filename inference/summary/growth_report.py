@@ -17,8 +17,12 @@ ROW_LABELS = {
 }
 
 
-def published_beside(decomposition: dict, era: str = "2018-2025") -> list[dict]:
-    """Each published rate with our same-component rate in ``era`` and whether our median lies in its interval."""
+def published_beside(decomposition: dict, era: str = "2018-2025", windows: dict | None = None) -> list[dict]:
+    """Each published rate with our same-component rate in ``era`` and whether our median lies in its interval.
+
+    ``windows`` (:func:`~effcompute.inference.summary.growth_windows.window_rates`), if given, adds the bundled data's own
+    least-squares rate in the paper's window to each entry (``data_in_window``).
+    """
     out = []
     for key, pub in GROWTH_RATES.items():
         ours = decomposition.get(pub["component"], {}).get(era)
@@ -27,6 +31,8 @@ def published_beside(decomposition: dict, era: str = "2018-2025") -> list[dict]:
         inside = pub["low"] <= ours["median"] <= pub["high"]
         overlap = ours["lo95"] <= pub["high"] and ours["hi95"] >= pub["low"]
         out.append({"source": key, **pub, "era": era, "ours": ours, "median_inside": inside, "intervals_overlap": overlap})
+        if windows and key in windows:
+            out[-1]["data_in_window"] = windows[key]
     return out
 
 
@@ -63,6 +69,10 @@ def format_growth_fit(result: dict) -> str:
         lines.append(f"  {p['component']:9s} ours {format_number(o['median'])}x [{format_number(o['lo95'])}, {format_number(o['hi95'])}]"
                      f" vs {p['low']:.3g}-{p['high']:.3g}x ({p['interval']}; {p['citation']}; {p['window']})"
                      f"{'' if p['intervals_overlap'] else '  <- intervals do not overlap'}")
+        if "data_in_window" in p:
+            w = p["data_in_window"]
+            lines.append(f"            the bundled data in that window, least squares (no model): {format_number(w['x_per_year'])}x"
+                         f" [{format_number(w['lo95'])}, {format_number(w['hi95'])}], {w['n']} rows, {w['window']}")
     e = h[EFFICIENCY_OVER_RESOURCES]
     lines += ["", f"P(efficiency grew faster than resources since {SINCE:.0f}) = {e['p_gt_1']:.0%}"
                   f" (efficiency = algorithms x hardware x realisation, resources = spending; ratio {format_number(e['median'])}x/year)"]
