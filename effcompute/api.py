@@ -27,6 +27,7 @@ FIGURES = {
     "energy": "plot_energy",
     "pair": "plot_pair",
     "pareto_k": "plot_pareto_k",
+    "growth_fan": "plot_growth_fan",
 }
 
 
@@ -89,6 +90,12 @@ class Run:
             return function(prior, post)
         if name in ("contributions", "halving_time", "flop_to_match_gpt3"):
             return function(post)
+        if name == "growth_fan":  # needs the run's settings, data end and the Epoch rows: read from the file
+            if self.path is None:
+                raise ValueError("the growth fan chart reads the run from disk: save it first (effcompute.fit saves every run)")
+            from effcompute.inference.plots.growth import growth_fan_from_run
+
+            return growth_fan_from_run(self.path)[0]
         if name == "pareto_k":
             return function(plots.pointwise_loo(self.idata))
         return function(self.idata)

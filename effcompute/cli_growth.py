@@ -32,6 +32,17 @@ def fit_growth(args) -> dict:
     )
 
 
+def saved_growth_result(path) -> dict:
+    """What :func:`fit_growth` returns, read from a saved growth run (``growth --run RUN``: no refit)."""
+    from effcompute.inference.summary.growth_forecast import load_growth_run
+
+    _, _, attrs = load_growth_run(path)
+    conv = attrs["convergence"]
+    return {"model": "growth", "converged": conv["converged"], "failures": conv.get("failures", []),
+            "diagnostics": {k: v for k, v in conv.items() if k not in ("converged", "failures")}, "headline": attrs["headline"],
+            "as_of": attrs["as_of"], "notes": attrs.get("notes", []), "counts": attrs.get("counts"), "path": str(path)}
+
+
 def growth_run_path(args) -> str:
     """``--run``, else the path of a fresh fit (refused when it fails the gate)."""
     if args.run is not None:
@@ -54,23 +65,42 @@ def cmd_growth(args) -> int:
         else:
             print(format_growth_report(tables))
         return 0
+    from effcompute.data.growth_data import load_growth_data
     from effcompute.inference.summary.growth_forecast import decomposition, load_growth_run, predict_from_run
-    from effcompute.inference.summary.growth_report import format_growth_fit, format_predictions, published_beside
+    from effcompute.inference.summary.growth_report import efficiency_vs_resources, format_growth_fit, format_predictions, published_beside
+    from effcompute.inference.summary.growth_windows import window_rates
     from effcompute.models.base import quantities_from_roles
 
     if args.predict:
         result = {"predictions": predict_from_run(growth_run_path(args), args.predict, seed=args.seed)}
         print_result(result, args.json, format_predictions)
         return 0
-    result = fit_growth(args)
+    if args.fan_chart:
+        return write_fan_chart(args)
+    result = saved_growth_result(args.run) if args.run is not None else fit_growth(args)
     _, _, attrs = load_growth_run(result["path"])
     result["decomposition"] = decomposition(result["headline"], quantities_from_roles(attrs["roles"]))
-    result["published"] = published_beside(result["decomposition"])
+    result["efficiency_vs_resources"] = efficiency_vs_resources(result["headline"], result["as_of"])
+    result["published"] = published_beside(result["decomposition"], windows=window_rates(load_growth_data(args.data)))
     result["projections"] = predict_from_run(result["path"], PROJECTION_DATES, seed=args.seed)
     print_result(result, args.json, format_growth_fit)
     if not result["converged"] and not args.allow_unconverged:
         print("effcompute growth: the run did not pass the convergence gate (saved, marked UNCONVERGED)", file=sys.stderr)
         return 1
+    return 0
+
+
+def write_fan_chart(args) -> int:
+    """``growth --fan-chart PNG``: the fan chart of a saved (or fresh) run with seed 000's clusters; prints what it placed."""
+    from effcompute.inference.plots.growth import growth_fan_from_run
+    from effcompute.inference.plots.style import pyplot
+    from effcompute.inference.summary.growth_report import format_fan_chart
+
+    fig, info = growth_fan_from_run(growth_run_path(args), until=args.until)
+    args.fan_chart.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(args.fan_chart, dpi=110, bbox_inches="tight")
+    pyplot().close(fig)
+    print_result({"figure": str(args.fan_chart), **info}, args.json, format_fan_chart)
     return 0
 
 
@@ -131,6 +161,9 @@ def register(subparsers) -> None:
     g.add_argument("--calendar", choices=["seed", "continuous"], default="seed", help="how years map to eras (seed: as the seed's first table counts them)")
     g.add_argument("--predict", type=date_arg, nargs="+", metavar="DATE", default=None,
                    help=f"predictive log10 training FLOP of a frontier model published on each DATE; {FRONTIER_HELP}")
+    g.add_argument("--fan-chart", type=path_arg, default=None, metavar="PNG",
+                   help="draw the fan chart of every factor and of effective compute, with seed 000's cluster comparison, to PNG")
+    g.add_argument("--until", type=float, default=2035.0, help="last year of the fan chart (default 2035)")
     _fit_options(g)
     g.set_defaults(func=cmd_growth)
 

@@ -8,6 +8,8 @@ from effcompute.models.draws import flat_draws
 from effcompute.models.growth_model import T0, VARIABLES, soft_piecewise
 
 LEVELS = {"spend": "level_spend", "hardware": "level_hardware"}
+
+
 def curve_draws(posterior, component: str, years, smoothness: float, level: bool = True) -> np.ndarray:
     """Draws x years of one term's log10 curve (``level=False``: relative to its level)."""
     t = np.asarray(years, float)[None, :]
@@ -23,6 +25,11 @@ def realisation_draws(posterior, years) -> np.ndarray:
     return flat_draws(posterior, "level_realisation")[:, None] + flat_draws(posterior, "rate_realisation")[:, None] * (t - T0)
 
 
+def compute_trend_draws(posterior, years, smoothness: float) -> np.ndarray:
+    """Draws x years of the physical frontier-compute trend, log10 FLOP (spend + hardware + realisation; no scatter)."""
+    years = np.asarray(years, float)
+    return curve_draws(posterior, "spend", years, smoothness) + curve_draws(posterior, "hardware", years, smoothness) + realisation_draws(posterior, years)
+
 
 def frontier_compute_draws(posterior, years, smoothness: float, rng, scatter_until: float | None = None) -> np.ndarray:
     """Draws x years of the predictive log10 training FLOP of a frontier model (curve plus the model's scatter).
@@ -30,7 +37,7 @@ def frontier_compute_draws(posterior, years, smoothness: float, rng, scatter_unt
     The scatter's time trend is not extrapolated past ``scatter_until`` (decimal year).
     """
     years = np.asarray(years, float)
-    mu = curve_draws(posterior, "spend", years, smoothness) + curve_draws(posterior, "hardware", years, smoothness) + realisation_draws(posterior, years)
+    mu = compute_trend_draws(posterior, years, smoothness)
     held = np.minimum(years, scatter_until) if scatter_until is not None else years
     sigma = flat_draws(posterior, "sigma_compute")[:, None] * np.exp(flat_draws(posterior, "scatter_trend")[:, None] * (held[None, :] - T0))
     return mu + rng.normal(size=mu.shape) * sigma

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from effcompute.inference.summary.numbers import INTERVAL_KIND, format_number
 from effcompute.literature import GROWTH_RATES
-from effcompute.models.growth_model import BREAKPOINTS, EFFICIENCY_OVER_RESOURCES
+from effcompute.models.growth_model import BREAKPOINTS, EFFICIENCY_OVER_RESOURCES, SINCE
 
 ROWS = ("compute", "spend", "hardware", "realisation", "algorithms", "effective")
 ROW_LABELS = {
@@ -17,8 +17,12 @@ ROW_LABELS = {
 }
 
 
-def published_beside(decomposition: dict, era: str = "2018-2025") -> list[dict]:
-    """Each published rate with our same-component rate in ``era`` and whether our median lies in its interval."""
+def published_beside(decomposition: dict, era: str = "2018-2025", windows: dict | None = None) -> list[dict]:
+    """Each published rate with our same-component rate in ``era`` and whether our median lies in its interval.
+
+    ``windows`` (:func:`~effcompute.inference.summary.growth_windows.window_rates`), if given, adds the bundled data's own
+    least-squares rate in the paper's window to each entry (``data_in_window``).
+    """
     out = []
     for key, pub in GROWTH_RATES.items():
         ours = decomposition.get(pub["component"], {}).get(era)
@@ -27,7 +31,18 @@ def published_beside(decomposition: dict, era: str = "2018-2025") -> list[dict]:
         inside = pub["low"] <= ours["median"] <= pub["high"]
         overlap = ours["lo95"] <= pub["high"] and ours["hi95"] >= pub["low"]
         out.append({"source": key, **pub, "era": era, "ours": ours, "median_inside": inside, "intervals_overlap": overlap})
+        if windows and key in windows:
+            out[-1]["data_in_window"] = windows[key]
     return out
+
+
+def efficiency_vs_resources(headline: dict, as_of) -> dict:
+    """Seed 002's claim as a posterior probability: P(efficiency grew faster than resources, 2020 to ``as_of``)."""
+    e = headline[EFFICIENCY_OVER_RESOURCES]
+    return {"p_efficiency_faster": e["p_gt_1"], "since": f"{SINCE:.0f}", "until": str(as_of),
+            "ratio_x_per_year": {k: e[k] for k in ("median", "lo80", "hi80", "lo95", "hi95")},
+            "efficiency": "algorithms x GPU price-performance x realisation", "resources": "spending (training cost, 2023 USD)",
+            "claim": "seed 002: resources and resource efficiency are growing at roughly similar speeds"}
 
 
 def _cell(row: dict) -> str:
@@ -54,8 +69,12 @@ def format_growth_fit(result: dict) -> str:
         lines.append(f"  {p['component']:9s} ours {format_number(o['median'])}x [{format_number(o['lo95'])}, {format_number(o['hi95'])}]"
                      f" vs {p['low']:.3g}-{p['high']:.3g}x ({p['interval']}; {p['citation']}; {p['window']})"
                      f"{'' if p['intervals_overlap'] else '  <- intervals do not overlap'}")
+        if "data_in_window" in p:
+            w = p["data_in_window"]
+            lines.append(f"            the bundled data in that window, least squares (no model): {format_number(w['x_per_year'])}x"
+                         f" [{format_number(w['lo95'])}, {format_number(w['hi95'])}], {w['n']} rows, {w['window']}")
     e = h[EFFICIENCY_OVER_RESOURCES]
-    lines += ["", f"P(efficiency grew faster than resources since 2020) = {e['p_gt_1']:.0%}"
+    lines += ["", f"P(efficiency grew faster than resources since {SINCE:.0f}) = {e['p_gt_1']:.0%}"
                   f" (efficiency = algorithms x hardware x realisation, resources = spending; ratio {format_number(e['median'])}x/year)"]
     if result.get("projections"):
         lines += ["", "Frontier training compute predicted (log10 FLOP, median [80%]):"]
@@ -87,3 +106,20 @@ def format_threshold(result: dict) -> str:
         f"Efficiency gain between the dates: {format_number(g['median'])}x [80%: {format_number(g['lo80'])}, {format_number(g['hi80'])}].",
         f"Efficiency used: {result['efficiency_source']}.",
     ])
+
+
+def format_fan_chart(result: dict) -> str:
+    """Terminal text of ``growth --fan-chart``: the figure's path and seed 000's clusters as training FLOP."""
+    c, r = result["comparison"], result["reach"]
+    lines = [f"wrote {result['figure']} (fan chart to {result['until']:.0f}; {result['interval_kind']})", "",
+             f"Seed 000's clusters as training FLOP ({c['assumptions']}):"]
+    for x in c["clusters"].values():
+        span = f"; MFU {x['mfu_range'][0]:.2f}-{x['mfu_range'][1]:.2f}: {x['flop_range'][0]:.2g}-{x['flop_range'][1]:.2g}" if x["mfu_range"] else ""
+        lines.append(f"  {x['chips']:,} {x['hardware']} ({x['peak_bf16_flops']:.3g} FLOP/s BF16 dense): {x['flop']:.2g} FLOP{span}")
+    lines.append(f"  ratio {c['ratio_bf16']:.1f}x with both in BF16, {c['ratio_fp8_vs_bf16']:.1f}x with the H100s in FP8 (seed 000: '31x');"
+                 f" GPT-4's 90-day run in {c['days_for_gpt4_run']['bf16']:.1f} days (BF16) or {c['days_for_gpt4_run']['fp8']:.1f} (FP8); seed 000: '4 days'")
+    lines.append(f"  the frontier-compute trend reaches the 100k-H100 run's FLOP in {r['median']:.1f} [80%: {r['lo80']:.1f}, {r['hi80']:.1f}]"
+                 f" (share of draws not reaching it by 2040: {r['share_not_reached']:.0%})")
+    g = result["gpt4_cluster_reach"]
+    lines.append(f"  and GPT-4's cluster's in {g['median']:.1f} [80%: {g['lo80']:.1f}, {g['hi80']:.1f}]")
+    return "\n".join(lines)
