@@ -1,6 +1,7 @@
 """fit, summary and export through the CLI, with mocked sampling; real sampling under the slow marker."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -117,3 +118,31 @@ def test_joint_fit_reports_its_tension(mocked, capsys, tmp_path):
     r = json.loads(capsys.readouterr().out)
     assert {"median", "lo80", "hi80"} <= set(r["tension"]["log_ratio"])
     assert "discrepancy" in r["headline"]  # the joint model's tension: log(R_compute / product of the measured factors)
+
+
+def test_check_robustness_refits_each_variant_and_saves_beside_the_run(mocked, monkeypatch, capsys, tmp_path):
+    import effcompute.inference.sampling.sampler as sampler_module
+
+    monkeypatch.setattr(sampler_module, "fit_model", lambda model, **kw: mock_fit(model, seed=kw.get("seed", 1)))
+    main(["fit", "--model", "joint", "--out", str(tmp_path), "--json", "--allow-unconverged"])
+    run = json.loads(capsys.readouterr().out)["path"]
+    assert main(["check", "robustness", run, "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert [v["name"] for v in r["variants"]] == ["discrepancy_scale_0.5", "discrepancy_scale_2", "weak_factor_priors"]
+    assert r["target"] == "compute_reduction"
+    for v in r["variants"]:
+        assert v["compute_reduction_ratio"] > 0 and {"median", "lo80", "hi80"} <= set(v["headline"]["compute_reduction"])
+    saved = json.loads(Path(r["saved"]).read_text())
+    assert saved["variants"] == r["variants"]
+    from effcompute.inference.report.robustness import robustness_section
+
+    section = robustness_section(run)
+    assert section is not None and len(section.blocks[0].rows) == 4
+
+
+def test_check_robustness_refuses_a_trend_run_in_one_line(mocked, capsys, tmp_path):
+    main(["fit", "--model", "trend", "--out", str(tmp_path), "--json", "--allow-unconverged"])
+    run = json.loads(capsys.readouterr().out)["path"]
+    assert main(["check", "robustness", run]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "evidence or joint" in err[0]

@@ -36,7 +36,7 @@ def variants(config) -> list[tuple[str, dict]]:
 
 def _shown(headline: dict, quantities) -> dict:
     keep = ("median", "lo80", "hi80")
-    return {q.key: {k: headline[q.key][k] for k in keep} for q in quantities if q.role in SHOWN_ROLES and q.key in headline}
+    return {q.headline_key: {k: headline[q.headline_key][k] for k in keep} for q in quantities if q.role in SHOWN_ROLES and q.headline_key in headline}
 
 
 def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed=None, progress=None, quiet=False) -> dict:
@@ -68,7 +68,7 @@ def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed
     target = next(q for q in quantities if q.role == TARGET_ROLE)
     seed = int(attrs.get("seed", 1)) if seed is None else seed
     original = attrs["headline"]
-    result = {"run": str(path), "model": config.model, "target": target.key, "original": _shown(original, quantities), "variants": []}
+    result = {"run": str(path), "model": config.model, "target": target.headline_key, "original": _shown(original, quantities), "variants": []}
     for name, changes in variants(config):
         if progress:
             progress(f"robustness: refitting {name}")
@@ -81,7 +81,7 @@ def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed
         result["variants"].append({
             "name": name, "changes": {k: v for k, v in changes.items() if k != "priors"},
             "headline": _shown(headline, model.headline_quantities()),
-            "compute_reduction_ratio": headline[target.key]["median"] / original[target.key]["median"],
+            "compute_reduction_ratio": headline[target.headline_key]["median"] / original[target.headline_key]["median"],
             "converged": conv.converged, "failures": conv.failures,
         })
     return result
