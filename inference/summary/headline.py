@@ -84,7 +84,15 @@ def format_headline_text(result: dict) -> str:
         f"  Ho et al. 2024 halving time: {c['ho_et_al_2024_halving_time_months']['median']} months "
         f"(95% CI {c['ho_et_al_2024_halving_time_months']['lo95']}-{c['ho_et_al_2024_halving_time_months']['hi95']}; perplexity-matched, not benchmark-matched)",
     ]
-    if result.get("tension"):
+    if result.get("tension") and result["tension"].get("label", "").startswith("Discrepancy"):
+        t = result["tension"]["log_ratio"]
+        lines += [
+            "",
+            f"{result['tension']['label']}: median {t['median']:.2f} (80%: {t['lo80']:.2f} to {t['hi80']:.2f}), i.e. R_compute is "
+            f"{np.exp(t['median']):.2g}x (80%: {np.exp(t['lo80']):.2g}x to {np.exp(t['hi80']):.2g}x) what the measured factors explain; "
+            "their product is a route diagnostic, not the estimate",
+        ]
+    elif result.get("tension"):
         t = result["tension"]["log_ratio"]
         lines += [
             "",

@@ -61,7 +61,7 @@ def tension_in_run(idata, quantities) -> dict | None:
     if q is None or q.variable not in idata.posterior:
         return None
     post = quantity_draws(idata.posterior, q)
-    out = {"log_ratio": summarize_draws(post), "p_topdown_below": float(np.mean(post < 0))}
+    out = {"log_ratio": summarize_draws(post), "p_topdown_below": float(np.mean(post < 0)), "label": q.label}
     if "prior" in idata.groups():
         out["prior_log_ratio"] = summarize_draws(quantity_draws(idata.prior, q))
     return out
