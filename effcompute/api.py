@@ -28,6 +28,7 @@ FIGURES = {
     "pair": "plot_pair",
     "pareto_k": "plot_pareto_k",
     "growth_fan": "plot_growth_fan",
+    "threshold_equivalents": "plot_threshold_equivalents",
 }
 
 
@@ -96,6 +97,12 @@ class Run:
             from effcompute.inference.plots.growth import growth_fan_from_run
 
             return growth_fan_from_run(self.path)[0]
+        if name == "threshold_equivalents":  # the policy thresholds (EU AI Act 1e25, US EO 14110 1e26) with the run's settings
+            if self.path is None:
+                raise ValueError("the threshold figure reads the run from disk: save it first (effcompute.fit saves every run)")
+            from effcompute.inference.plots.growth import threshold_figure_from_run
+
+            return threshold_figure_from_run(self.path)[0]
         if name == "pareto_k":
             return function(plots.pointwise_loo(self.idata))
         return function(self.idata)

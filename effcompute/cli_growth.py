@@ -114,8 +114,27 @@ def cmd_threshold(args) -> int:
     result = {"threshold_flop": args.flop, "set": str(args.set), "at": str(args.at), "run": path,
               "efficiency_source": THRESHOLD_EFFICIENCY.format(source=settings["algorithms_source"]),
               **threshold_equivalent(posterior, args.flop, args.set, args.at, settings["smoothness_years"])}
+    if args.figure:
+        result["figure"] = write_threshold_figure(args, path)
     print_result(result, args.json, format_threshold)
     return 0
+
+
+def write_threshold_figure(args, path) -> str:
+    """``threshold --figure PNG``: the threshold's equivalent FLOP from its set date to ``--until``; the PNG's path."""
+    from effcompute.inference.plots.growth import threshold_figure_from_run
+    from effcompute.inference.plots.style import pyplot
+    from effcompute.inference.summary.growth_forecast import POLICY_THRESHOLDS
+
+    known = {(t["flop"], t["set"]): t["name"] for t in POLICY_THRESHOLDS}
+    drawn = [{"name": known.get((args.flop, str(args.set)), f"{args.flop:.3g} FLOP"), "flop": args.flop, "set": str(args.set)}]
+    if args.with_policy:
+        drawn += [t for t in POLICY_THRESHOLDS if (t["flop"], t["set"]) != (args.flop, str(args.set))]
+    fig, _ = threshold_figure_from_run(path, drawn, until=args.until)
+    args.figure.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(args.figure, dpi=110, bbox_inches="tight")
+    pyplot().close(fig)
+    return str(args.figure)
 
 
 def cmd_growth_data(args) -> int:
@@ -173,6 +192,12 @@ def register(subparsers) -> None:
     t.add_argument("flop", type=float, help="the threshold, training FLOP (e.g. 1e25)")
     t.add_argument("--set", type=date_arg, required=True, help="date the threshold was set")
     t.add_argument("--at", type=date_arg, required=True, help="date its equivalent is wanted")
+    t.add_argument("--figure", type=path_arg, default=None, metavar="PNG",
+                   help="also draw the equivalent FLOP month by month from --set to --until (median; 50/80/95%% equal-tailed bands) to PNG "
+                        "(default: no figure)")
+    t.add_argument("--until", type=date_arg, default=dt.date(2030, 1, 1), help="last date of --figure (default 2030-01-01)")
+    t.add_argument("--with-policy", action="store_true",
+                   help="--figure also draws the EU AI Act's 1e25 FLOP (set 2024-08-01) and US Executive Order 14110's 1e26 FLOP (set 2023-10-30)")
     _fit_options(t)
     t.set_defaults(func=cmd_threshold)
 

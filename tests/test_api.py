@@ -32,15 +32,16 @@ def test_headline_is_a_frame_with_units_and_the_interval_kind(run):
     assert "equal-tailed" in h.attrs["interval_kind"]
 
 
-@pytest.mark.parametrize("name", sorted(set(ec.api.FIGURES) - {"growth_fan"}))  # growth_fan: tests/test_growth_fan.py
+@pytest.mark.parametrize("name", sorted(set(ec.api.FIGURES) - {"growth_fan", "threshold_equivalents"}))  # growth figures: tests/test_growth_fan.py, test_growth_threshold.py
 def test_every_named_figure_draws(run, name):
     fig = run.plot(name)
     assert fig.axes
 
 
-def test_the_growth_fan_chart_of_a_joint_run_is_a_clear_error(run):
+@pytest.mark.parametrize("name", ["growth_fan", "threshold_equivalents"])
+def test_a_growth_figure_of_a_joint_run_is_a_clear_error(run, name):
     with pytest.raises(ValueError, match="not a growth run"):
-        run.plot("growth_fan")
+        run.plot(name)
 
 
 def test_unknown_figure_is_a_clear_error(run):

@@ -4,7 +4,7 @@ Each function returns a matplotlib Figure (tables return a DataFrame); they
 live in :mod:`~effcompute.inference.plots.factors` (factors and reductions),
 :mod:`~effcompute.inference.plots.diagnostics` (sampler diagnostics and model
 checks), :mod:`~effcompute.inference.plots.trend` (the benchmark trend),
-:mod:`~effcompute.inference.plots.growth` (the growth model's fan chart) and
+:mod:`~effcompute.inference.plots.growth` (the growth model's fan chart and compute-threshold equivalents) and
 :mod:`~effcompute.inference.plots.update` (what an addition moved).
 Save one with ``fig.savefig("name.png", dpi=150)``.
 """
@@ -34,7 +34,7 @@ from effcompute.inference.plots.factors import (
     plot_reduction_distributions,
     plot_tension,
 )
-from effcompute.inference.plots.growth import plot_growth_fan
+from effcompute.inference.plots.growth import plot_growth_fan, plot_threshold_equivalents
 from effcompute.inference.plots.trend import (
     halving_time_draws,
     plot_flop_to_match_gpt3,
@@ -54,6 +54,7 @@ __all__ = [
     "plot_factor_contributions",
     "plot_flop_to_match_gpt3",
     "plot_growth_fan",
+    "plot_threshold_equivalents",
     "plot_halving_time",
     "plot_pair",
     "plot_pareto_k",

@@ -48,8 +48,9 @@ def _flat_rows(ds):
         if not other:
             yield name, name, {}
             continue
-        for i, c in enumerate(var[other[0]].values):
-            yield f"{name}[{c}]", name, {other[0]: i}
+        for index in np.ndindex(*(var.sizes[d] for d in other)):
+            coords = ", ".join(str(var[d].values[i]) for d, i in zip(other, index))
+            yield f"{name}[{coords}]", name, dict(zip(other, index))
 
 
 def diagnostics_table(idata, var_names=None) -> pd.DataFrame:

@@ -1,8 +1,11 @@
-"""The growth model's fan chart: effective compute and each of its factors, from the data to a horizon year.
+"""The growth model's figures: the fan chart of effective compute and each of its factors, and compute-threshold equivalents.
 
 Bands are equal-tailed posterior intervals (50%, 80%, 95%) of each term's trend curve,
 draw by draw (no scatter of single models about the trend). Seed 000's cluster
 comparison (:mod:`~effcompute.inference.summary.cluster`) sits on the frontier-compute panel.
+The threshold figure draws, for each compute threshold, the training FLOP that buys at later
+dates the capability the threshold bought when it was set
+(:func:`~effcompute.inference.summary.growth_forecast.threshold_log10_draws`).
 """
 
 from __future__ import annotations
@@ -135,3 +138,95 @@ def growth_fan_from_run(path, until: float = 2035.0):
                           until=until)
     return fig, {"run": str(path), "until": until, "interval_kind": INTERVAL_CAPTION, "comparison": comparison,
                  "reach": reach["h100_100k"], "gpt4_cluster_reach": reach["gpt4"]}
+
+
+#: Last date of the threshold figure (default).
+THRESHOLD_UNTIL = "2030-01-01"
+THRESHOLD_COLORS = (COLORS["joint"], COLORS["bottom_up"], COLORS["top_down"], COLORS["reference"], COLORS["seed"])
+
+
+def threshold_dates(set_date, until=THRESHOLD_UNTIL) -> list:
+    """The set date, then the first of every month after it up to ``until`` (the figure's grid)."""
+    import pandas as pd
+
+    start, end = pd.Timestamp(str(set_date)), pd.Timestamp(str(until))
+    if end <= start:
+        raise ValueError(f"the figure's end {str(until)!r} must come after the threshold's set date {str(set_date)!r}")
+    months = pd.date_range(start + pd.offsets.MonthBegin(1), end, freq="MS")
+    return [start.date()] + [m.date() for m in months]
+
+
+def plot_threshold_equivalents(posterior, smoothness: float, thresholds=None, as_of=None, until=THRESHOLD_UNTIL, source: str | None = None):
+    """Training FLOP that buys, at each later date, the capability each compute threshold bought when it was set.
+
+    One fan per threshold (median line; 50%, 80% and 95% equal-tailed posterior intervals), from its set
+    date to ``until`` on a monthly grid, log y axis; the threshold itself as a dashed line.
+
+    Parameters
+    ----------
+    posterior : xarray.Dataset
+        A growth run's posterior group.
+    smoothness : float
+        The run's ``smoothness_years`` setting.
+    thresholds : sequence of dict, optional
+        Each with ``flop``, ``set`` (date) and ``name``; default
+        :data:`~effcompute.inference.summary.growth_forecast.POLICY_THRESHOLDS` (EU AI Act 1e25 FLOP, set 2024-08-01;
+        US Executive Order 14110 1e26 FLOP, set 2023-10-30).
+    as_of : str or datetime.date, optional
+        The run's data end (a dotted line).
+    until : str or datetime.date
+        Last date drawn (default 2030-01-01).
+    source : str, optional
+        What the efficiency term rests on, for the caption.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from effcompute.inference.summary.growth_forecast import POLICY_THRESHOLDS, threshold_log10_draws
+
+    thresholds = list(POLICY_THRESHOLDS if thresholds is None else thresholds)
+    fig, ax = subplots(1, 1, width=8.5, height=5.2)
+    for i, th in enumerate(thresholds):
+        color = THRESHOLD_COLORS[i % len(THRESHOLD_COLORS)]
+        dates = threshold_dates(th["set"], until)
+        years = decimal_year([str(d) for d in dates])
+        draws = threshold_log10_draws(posterior, th["flop"], th["set"], dates, smoothness)
+        for mass, alpha in zip(MASSES, (0.12, 0.2, 0.32)):
+            lo, hi = np.quantile(draws, [(1 - mass) / 2, (1 + mass) / 2], axis=0)
+            ax.fill_between(years, 10.0**lo, 10.0**hi, color=color, alpha=alpha, linewidth=0, label=f"{mass:.0%}" if i == 0 else None)
+        name = th.get("name") or f"{th['flop']:.3g} FLOP"
+        ax.plot(years, 10.0 ** np.median(draws, axis=0), color=color, linewidth=1.6, label=f"{name}: {th['flop']:.0e} FLOP set {th['set']} (median)")
+        ax.axhline(th["flop"], color=color, linestyle="--", linewidth=0.8)
+    if as_of is not None:
+        ax.axvline(float(decimal_year([str(as_of)])[0]), color="grey", linestyle=":", linewidth=0.9, label=f"data end ({as_of})")
+    ax.set_yscale("log")
+    ax.set_xlabel("year")
+    ax.set_ylabel("training FLOP for the same capability")
+    ax.legend(loc="lower left", fontsize=7)
+    fig.suptitle("Compute-threshold equivalents: training FLOP that buys what each threshold bought when set", fontsize=10)
+    ax.set_title(f"median and {INTERVAL_CAPTION[:-1]}; light to dark: 95%, 80%, 50%); dashed: the threshold as set", fontsize=8)
+    if source:
+        import textwrap
+
+        fig.supxlabel(textwrap.fill(f"Efficiency: {source}.", 160), fontsize=7)
+    return fig
+
+
+def threshold_figure_from_run(path, thresholds=None, until=THRESHOLD_UNTIL):
+    """:func:`plot_threshold_equivalents` of a saved growth run; (figure, what it drew).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, dict)
+        The dict holds ``run``, ``until``, ``interval_kind``, ``efficiency_source`` and ``thresholds`` (name, FLOP, set date).
+    """
+    from effcompute.inference.summary.growth_forecast import POLICY_THRESHOLDS, THRESHOLD_EFFICIENCY, load_growth_run
+
+    idata, settings, attrs = load_growth_run(path)
+    thresholds = list(POLICY_THRESHOLDS if thresholds is None else thresholds)
+    source = THRESHOLD_EFFICIENCY.format(source=settings["algorithms_source"])
+    fig = plot_threshold_equivalents(idata.posterior, settings["smoothness_years"], thresholds, as_of=attrs.get("as_of"), until=until,
+                                     source=source)
+    return fig, {"run": str(path), "until": str(until), "interval_kind": f"{INTERVAL_CAPTION}; median line",
+                 "efficiency_source": source, "thresholds": [{k: str(v) if k == "set" else v for k, v in t.items()} for t in thresholds]}

@@ -150,7 +150,8 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
     Parameters
     ----------
     run_path : path
-        A run saved by ``effcompute fit``.
+        A run saved by ``effcompute fit`` (or ``effcompute growth``: a growth run gets the sections of
+        :mod:`effcompute.inference.report.growth`, with compute-threshold equivalents).
     data_dir : path, optional
         Data folder the run was fitted on (default: as ``effcompute fit``); figures that need
         the data (scores, PSIS-LOO) are left out with a note when its hash differs from the run's.
@@ -159,6 +160,10 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
     """
     idata, config, attrs = load_run(run_path)
     view = RunView(idata, config, attrs, str(run_path))
+    if config.model == "growth":
+        from effcompute.inference.report.growth import build_growth_report
+
+        return build_growth_report(view, data_dir)
     answer = Section("The answer", [answer_sentence(view), answer_table(view)])
     if attrs.get("tension") and config.model == "joint" and config.unpublished == "discrepancy":
         t = attrs["tension"]["log_ratio"]

@@ -17,6 +17,12 @@ from effcompute.models.growth_model import COMPONENT, ERA
 THRESHOLD_EFFICIENCY = ("the growth model's algorithmic-efficiency term (log10 compute needed for fixed capability falls by its rate per era); "
                         "in this version that term is informed by its prior alone ({source})")
 
+#: Compute thresholds in policy (the figure's and the report's defaults): training FLOP and the date each was set.
+POLICY_THRESHOLDS = (
+    {"name": "EU AI Act, GPAI systemic risk (Art. 51)", "flop": 1e25, "set": "2024-08-01"},
+    {"name": "US Executive Order 14110, reporting (sec. 4.2)", "flop": 1e26, "set": "2023-10-30"},
+)
+
 
 def scatter_end(attrs) -> float | None:
     """Decimal year of a run's as-of date (where the scatter's trend stops), from its attributes."""
@@ -38,21 +44,52 @@ def predict_frontier_compute(posterior, dates, smoothness: float, seed: int = 1,
     return [{"date": str(d), "log10_flop": summarize_draws(draws[:, i])} for i, d in enumerate(dates)]
 
 
+def threshold_log10_draws(posterior, flop: float, set_date, dates, smoothness: float) -> np.ndarray:
+    """Draws x dates of log10 training FLOP that buys, on each of ``dates``, the capability ``flop`` bought at ``set_date``.
+
+    ``log10 FLOP(t) = log10 flop - (A(t) - A(set))`` with A the growth model's algorithmic term (log10).
+
+    Parameters
+    ----------
+    posterior : xarray.Dataset
+        A growth run's posterior group.
+    flop : float
+        The threshold, training FLOP (> 0).
+    set_date : str or datetime.date
+        When the threshold was set.
+    dates : sequence of str or datetime.date
+        The later (or earlier) dates.
+    smoothness : float
+        The run's ``smoothness_years`` setting.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (draws, len(dates)).
+
+    Raises
+    ------
+    ValueError
+        If ``flop`` is not positive.
+    """
+    if not flop > 0:
+        raise ValueError(f"FLOP={flop!r} must be positive")
+    a = curve_draws(posterior, "algorithms", decimal_year([str(set_date)] + [str(d) for d in dates]), smoothness, level=False)
+    return np.log10(flop) - (a[:, 1:] - a[:, :1])
+
+
 def threshold_equivalent(posterior, flop: float, set_date, at_date, smoothness: float) -> dict:
     """Training FLOP at ``at_date`` that buys the capability ``flop`` bought at ``set_date``.
 
-    ``log10 FLOP_at = log10 flop - (A(at) - A(set))`` with A the algorithmic term.
+    ``log10 FLOP_at = log10 flop - (A(at) - A(set))`` with A the algorithmic term (:func:`threshold_log10_draws`).
 
     Returns
     -------
     dict
         ``log10_flop`` and ``flop`` summaries, and ``efficiency_gain_x`` (how many times less compute).
     """
-    if not flop > 0:
-        raise ValueError(f"FLOP={flop!r} must be positive")
-    a = curve_draws(posterior, "algorithms", decimal_year([str(set_date), str(at_date)]), smoothness, level=False)
-    gain = a[:, 1] - a[:, 0]
-    log10_at = np.log10(flop) - gain
+    log10_at = threshold_log10_draws(posterior, flop, set_date, [at_date], smoothness)[:, 0]
+    gain = np.log10(flop) - log10_at
     return {"log10_flop": summarize_draws(log10_at), "flop": summarize_draws(10.0**log10_at), "efficiency_gain_x": summarize_draws(10.0**gain)}
 
 

@@ -105,7 +105,7 @@ def format_threshold(result: dict) -> str:
         f" 80%: 10^{f['lo80']:.2f} to 10^{f['hi80']:.2f}; 95%: 10^{f['lo95']:.2f} to 10^{f['hi95']:.2f}).",
         f"Efficiency gain between the dates: {format_number(g['median'])}x [80%: {format_number(g['lo80'])}, {format_number(g['hi80'])}].",
         f"Efficiency used: {result['efficiency_source']}.",
-    ])
+    ] + ([f"wrote {result['figure']} (median and 50/80/95% equal-tailed posterior intervals, monthly from {result['set']})"] if result.get("figure") else []))
 
 
 def format_fan_chart(result: dict) -> str:
