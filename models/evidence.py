@@ -256,7 +256,7 @@ NO_EVIDENCE_NOTE = (
 )
 MEASURED_ONLY_NOTE = (
     "The bottom-up product runs over the measured factors only (Transformer++, MoE, Chinchilla from the loss law, "
-    "data quality); what the releases show beyond them is the joint model's discrepancy, not a factor here."
+    "data quality); what the releases show beyond them is the joint model's discrepancy, not a factor."
 )
 
 

@@ -161,8 +161,11 @@ def plot_compute_reduction_sources(runs: dict, title: str = "Compute reduction s
     return fig
 
 
-def plot_tension(idata, title: str = "Tension: top-down over bottom-up R_compute (joint model)"):
-    """Prior and posterior of the joint model's ratio R_topdown / R_bottomup (log axis; 1x = agreement)."""
+def plot_tension(idata, title: str = "Tension: top-down over bottom-up R_compute (joint model)", xlabel: str = "R_compute top-down / bottom-up (log scale)"):
+    """Prior and posterior of the joint model's ratio R_topdown / R_bottomup, or of R_compute over the product of the
+    measured factors (the discrepancy; give ``title`` and ``xlabel``), on a log axis (1x = agreement).
+
+    The prior is the ratio of the two routes' own priors, before the link that ties them."""
     fig, ax = subplots(width=8.0, height=3.4)
     groups = {"posterior": idata.posterior}
     name = role_variable(idata, Role.TENSION)
@@ -183,7 +186,7 @@ def plot_tension(idata, title: str = "Tension: top-down over bottom-up R_compute
                 color=COLORS[group], linewidth=1.5, label=f"{group}: median {np.median(x):.2g}x{note}")
     ax.axvline(1.0, color="black", linewidth=1.0, linestyle="--", label="agreement (1x)")
     ax.set_xlim(lo, hi)
-    log_multiplier_axis(ax, "x", "R_compute top-down / bottom-up (log scale)")
+    log_multiplier_axis(ax, "x", xlabel)
     ax.set_ylabel("share of draws per bin")
     ax.legend(loc="upper left")
     ax.set_title(title)
