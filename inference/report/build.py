@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from effcompute import dims
+from effcompute import dims, progress
 from effcompute.baseline import years_since_gpt3
 from effcompute.inference.report.blocks import Report, Section, Table
 from effcompute.inference.report.sections import (
@@ -156,7 +156,8 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
     with_loo : bool
         Compute PSIS-LOO (rebuilds the model and its log-likelihood: a few seconds).
     """
-    idata, config, attrs = load_run(run_path)
+    with progress.phase("load the run"):
+        idata, config, attrs = load_run(run_path)
     view = RunView(idata, config, attrs, str(run_path))
     answer = Section("The answer", [answer_sentence(view), answer_table(view)])
     if attrs.get("tension"):
@@ -173,9 +174,12 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
         sections=[answer, comparison],
     )
     dataset, data_note = _matching_dataset(view, data_dir)
-    report.sections.append(figures_section(view, dataset))
-    report.sections.append(checks_section(view, dataset, with_loo))
-    report.sections.append(diagnostics_section(view))
+    with progress.phase("figures"):
+        report.sections.append(figures_section(view, dataset))
+    with progress.phase("predictive checks" + (" and PSIS-LOO" if with_loo else "")):
+        report.sections.append(checks_section(view, dataset, with_loo))
+    with progress.phase("diagnostics"):
+        report.sections.append(diagnostics_section(view))
     report.sections.append(provenance_section(view, data_note))
     return report
 

@@ -1,9 +1,10 @@
-"""Export a run's headline summaries to CSV, JSON or Markdown, the interval kind stated."""
+"""Export a run's headline summaries to CSV, JSON or Markdown, the interval kind stated; and posterior draws of its headline quantities."""
 
 from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 from effcompute.inference.summary.headline import comparisons
@@ -63,3 +64,44 @@ def render(attrs: dict, fmt: str) -> str:
     for note in attrs.get("notes", []):
         lines += ["", f"Note: {note}"]
     return "\n".join(lines) + "\n"
+
+
+def draws_frame(idata, roles: dict) -> pd.DataFrame:
+    """Posterior draws of a run's headline quantities: columns ``chain``, ``draw``, then one per quantity (its headline key).
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        A saved run.
+    roles : dict
+        The run's stored roles (``attrs["roles"]``), which declare the headline quantities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per posterior draw, in chain then draw order.
+    """
+    post = idata["posterior"]
+    chains, draws = post.sizes["chain"], post.sizes["draw"]
+    out = {"chain": np.repeat(post["chain"].values, draws), "draw": np.tile(post["draw"].values, chains)}
+    for q in quantities_from_roles(roles or {}):
+        if q.variable in post and q.headline_key not in out:
+            da = post[q.variable]
+            for dim, where in (q.select or {}).items():
+                da = da.isel({dim: where}) if isinstance(where, int) else da.sel({dim: where})
+            out[q.headline_key] = da.transpose("chain", "draw").values.ravel()
+    return pd.DataFrame(out)
+
+
+def write_draws(frame: pd.DataFrame, path) -> None:
+    """``frame`` to ``path``: Parquet for a ``.parquet`` name (needs pyarrow), else CSV."""
+    from effcompute.data.io import write_text_atomic
+
+    if str(path).endswith(".parquet"):
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ValueError(f"--draws {str(path)!r}: writing Parquet needs pyarrow (pip install pyarrow), or name a .csv file") from None
+        frame.to_parquet(path, index=False)
+        return
+    write_text_atomic(frame.to_csv(index=False, float_format="%.9g", lineterminator="\n"), path)

@@ -58,8 +58,16 @@ def comparisons() -> dict:
     }
 
 
-def format_headline_text(result: dict) -> str:
-    """Terminal table of a fit's headline, diagnostics and comparison rows."""
+def format_headline_text(result: dict, saved: bool = True) -> str:
+    """Terminal table of a fit's headline, diagnostics and comparison rows.
+
+    Parameters
+    ----------
+    result : dict
+        What ``fit`` returns (or ``summary`` reads back from a run).
+    saved : bool
+        True when the command just wrote ``result['path']`` ("Saved: ..."); False when it only read it ("Run: ...").
+    """
     h = result["headline"]
     lines = [
         f"effcompute {result['model']} model, GPT-3's training (2020-05) to {result.get('as_of') or 'the seed date'}",
@@ -103,5 +111,5 @@ def format_headline_text(result: dict) -> str:
     if result.get("excluded"):
         lines.append(f"{len(result['excluded'])} data row(s) not used by this model (see --json 'excluded' for which and why).")
     if "path" in result:
-        lines.append(f"Saved: {result['path']}")
+        lines.append(f"{'Saved' if saved else 'Run'}: {result['path']}")
     return "\n".join(lines)
