@@ -13,8 +13,8 @@ Nothing is shown unless a command turned reporting on with
 :func:`reporting` (the CLI does, unless ``--quiet``). On a terminal the
 display is a rich progress bar with the phase, elapsed time and, where the
 number of steps is known, an ETA; elsewhere (a log file, CI) it is plain
-lines: one when a phase starts, one when it ends, and one per 10% of a
-counted phase.
+lines: one when a phase starts, one per 10% of a counted phase, and one
+when a phase ends if it was counted or took more than a few seconds.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator
 
 #: Plain-line reporting prints a counted phase's progress every this fraction of its steps.
 PLAIN_EVERY = 0.10
+#: ... and a phase's end (with its duration) when it was counted or took at least this many seconds.
+PLAIN_DONE_AFTER = 5.0
 
 
 class Silent:
@@ -77,7 +79,9 @@ class Plain(Silent):
         self._line(f"{p['name']} {done}/{p['total']} ({done / p['total']:.0%}), {_duration(elapsed)} elapsed, about {_duration(eta)} left")
 
     def end(self, seconds):
-        self._line(f"{self.open.pop()['name']} done in {_duration(seconds)}")
+        p = self.open.pop()
+        if p["total"] or seconds >= PLAIN_DONE_AFTER:
+            self._line(f"{p['name']} done in {_duration(seconds)}")
 
 
 class Terminal(Silent):
