@@ -87,10 +87,20 @@ def answer_table(view: RunView) -> Table:
         if q is not None:
             fmt = FORMATTERS.get(q.unit, format_multiplier)
             unit = " (months)" if q.unit == "months" else ""
-            prior = fmt(row["prior"]["median"]) if "prior" in row else ""
-            rows.append([q.label + unit, fmt(row["median"]), _interval(row, fmt), prior])
+            rows.append([q.label + unit, fmt(row["median"]), _interval(row, fmt), _prior_median(q, row, fmt)])
     return Table(["quantity", "median", "80% interval", "prior median"], rows,
                  f"Posterior medians and {INTERVAL_KIND} 80% intervals (10th to 90th percentile), GPT-3's training (2020-05) to {view.attrs['as_of']} ({view.years:.2f} years).")
+
+
+def _prior_median(q, row: dict, fmt) -> str:
+    """The prior's median, or why it has none: a halving time whose prior 80% interval reaches zero or below (the prior
+    allows compute needs that stay flat or grow) has no meaningful median."""
+    prior = row.get("prior")
+    if not prior:
+        return ""
+    if q.unit == "months" and min(prior["lo80"], prior["hi80"]) <= 0:
+        return "none (the prior allows no halving)"
+    return fmt(prior["median"])
 
 
 def answer_sentence(view: RunView) -> str:
