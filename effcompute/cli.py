@@ -22,6 +22,8 @@ from effcompute.cliargs import date_arg, existing_path, existing_run_or_folder, 
 from effcompute.models.registry import MODEL_NAMES, PERPLEXITY_VARIANTS
 from effcompute.quiet import quiet_pymc_logs
 
+#: Where Epoch AI publishes the models database that ``data crosscheck`` and ``data import-epoch`` read.
+EPOCH_DATA_URL = "https://epoch.ai/data"
 #: Silences the progress display (:mod:`effcompute.progress`); accepted anywhere on the line.
 QUIET_FLAG = "--quiet"
 
@@ -91,7 +93,8 @@ def cmd_data_crosscheck(args) -> int:
 
     epoch_file = args.epoch or reference_dir() / EPOCH_MODELS_FILE
     if not epoch_file.is_file():
-        raise FileNotFoundError(f"Epoch models file {str(epoch_file)!r} not found: pass --epoch FILE or set {REFERENCE_ENV}")
+        raise FileNotFoundError(f"Epoch models file {str(epoch_file)!r} not found: download all_ai_models.csv from {EPOCH_DATA_URL} "
+                                f"(\"AI Models\", CC BY 4.0) and pass --epoch FILE, or set {REFERENCE_ENV} to the folder holding it")
     diffs = crosscheck(load_dataset(args.data), epoch_file, tolerance=args.tolerance)
     if args.json:
         print(diffs.to_json(orient="records", indent=2))
@@ -297,7 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--force", action="store_true", help="overwrite an existing releases.csv in --out")
     im.set_defaults(func=cmd_data_import_epoch)
     cc = dsub.add_parser("crosscheck", help="our figures vs Epoch's where both exist")
-    cc.add_argument("--epoch", type=existing_path, default=None, help="Epoch models CSV (default: shared/reference beside the repo)")
+    cc.add_argument("--epoch", type=existing_path, default=None,
+                    help=f"Epoch AI's all_ai_models.csv, downloaded from {EPOCH_DATA_URL} (default: the Epoch file in $EFFCOMPUTE_REFERENCE_DIR)")
     cc.add_argument("--tolerance", type=float, default=0.10, help="relative difference reported, as a fraction (default: %(default)s)")
     cc.add_argument("--data", **data_opt)
     cc.add_argument("--json", action="store_true", help="print the differences as a JSON list, with our source and the note that explains each")

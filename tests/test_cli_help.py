@@ -58,3 +58,12 @@ def test_readme_command_table_names_every_subcommand():
     table = "\n".join(line for line in readme.splitlines() if line.startswith("| `effcompute"))
     missing = [cmd for cmd in _subcommands(build_parser()) if f"effcompute {cmd}" not in table and f"`{cmd} " not in table]
     assert not missing, missing
+
+
+def test_crosscheck_without_epochs_file_says_where_to_get_it(tmp_path, monkeypatch, capsys):
+    from effcompute.cli import main
+
+    monkeypatch.setenv("EFFCOMPUTE_REFERENCE_DIR", str(tmp_path))
+    assert main(["data", "crosscheck"]) == 2
+    err = capsys.readouterr().err
+    assert "https://epoch.ai/data" in err and "--epoch FILE" in err and str(tmp_path) in err and len(err.strip().splitlines()) == 1
