@@ -42,6 +42,9 @@ class Silent:
     def end(self, seconds: float) -> None:
         """The current phase ended after ``seconds``."""
 
+    def fail(self) -> None:
+        """The current phase stopped on an error (the command's error message follows)."""
+
     def close(self) -> None:
         """The command is over."""
 
@@ -78,6 +81,9 @@ class Plain(Silent):
         eta = elapsed / done * (p["total"] - done)
         self._line(f"{p['name']} {done}/{p['total']} ({done / p['total']:.0%}), {_duration(elapsed)} elapsed, about {_duration(eta)} left")
 
+    def fail(self):
+        self.open.pop()
+
     def end(self, seconds):
         p = self.open.pop()
         if p["total"] or seconds >= PLAIN_DONE_AFTER:
@@ -101,6 +107,9 @@ class Terminal(Silent):
 
     def advance(self, done):
         self.bar.update(self.open[-1], completed=done)
+
+    def fail(self):
+        self.bar.update(self.open.pop(), description="stopped")
 
     def end(self, seconds):
         task = self.open.pop()
@@ -174,7 +183,11 @@ def phase(name: str, total: int | None = None, detail: str = "") -> Iterator[Cal
         done += n
         reporter.advance(done)
 
-    yield step
+    try:
+        yield step
+    except BaseException:
+        reporter.fail()
+        raise
     reporter.end(time.perf_counter() - t0)
 
 

@@ -50,6 +50,15 @@ def test_nested_phases_end_under_their_own_names(monkeypatch):
     assert [line.split(": ", 1)[1].split(" done")[0] for line in out.getvalue().splitlines() if " done in " in line] == ["inner", "outer"]
 
 
+def test_a_phase_that_fails_is_not_reported_done(monkeypatch):
+    monkeypatch.setattr(progress, "PLAIN_DONE_AFTER", 0.0)
+    out = io.StringIO()
+    with progress.reporting("fit", stream=out), progress.phase("outer"):
+        with pytest.raises(ValueError), progress.phase("inner"):
+            raise ValueError("bad data")
+    assert out.getvalue().splitlines() == ["effcompute fit: outer...", "effcompute fit: inner...", "effcompute fit: outer done in 0 s"]
+
+
 def test_nothing_is_shown_outside_a_command_or_when_silenced(capsys):
     with progress.phase("sample", total=3) as step:
         step(3)
