@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -164,7 +165,7 @@ def _summarize_folder(folder, as_json: bool) -> int:
         return 0
     print(f"{len(runs)} run file(s) in {folder}:")
     for r in runs:
-        name = r["path"].rsplit("/", 1)[-1]
+        name = str(Path(r["path"]).relative_to(folder))
         if "error" in r:
             print(f"  {name:40s} not readable: {r['error']}")
         else:

@@ -70,10 +70,11 @@ def test_summary_reads_and_does_not_claim_to_save(mocked, capsys, tmp_path):
 
 def test_summary_of_a_folder_lists_its_runs(mocked, capsys, tmp_path):
     _, r = _fit(capsys, tmp_path)
-    (tmp_path / "junk.nc").write_text("not netcdf")
+    (tmp_path / "v0002").mkdir()
+    (tmp_path / "v0002" / "junk.nc").write_text("not netcdf")
     assert main(["summary", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "2 run file(s)" in out and "evidence_seed1" in out and "evidence" in out and "junk.nc" in out and "not readable" in out
+    assert "2 run file(s)" in out and "evidence_seed1" in out and "v0002/junk.nc" in out and "not readable" in out
     assert main(["summary", str(tmp_path), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["runs"]
     assert [row.get("model") for row in listed] == ["evidence", None] and listed[0]["seed"] == 1

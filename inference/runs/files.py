@@ -157,10 +157,10 @@ def rebuild_model(path, data_dir=None):
 
 
 def list_runs(folder) -> list[dict]:
-    """One row per ``*.nc`` file in ``folder`` (sorted by name): its model, as-of date, seed, convergence and creation time,
-    or why it could not be read as a run (``error``)."""
+    """One row per ``*.nc`` file in ``folder`` or its subfolders (a workspace keeps runs under ``runs/<version>/``), sorted by
+    path: its model, as-of date, seed, convergence and creation time, or why it could not be read as a run (``error``)."""
     rows = []
-    for path in sorted(Path(folder).glob("*.nc")):
+    for path in sorted(Path(folder).rglob("*.nc")):
         try:
             _, _, attrs = load_run(path)
         except (ValueError, OSError, KeyError) as err:
