@@ -91,33 +91,56 @@ class Plain(Silent):
 
 
 class Terminal(Silent):
-    """A rich progress bar on a terminal: the phase, a bar and ETA for counted phases, elapsed time for all."""
+    """A rich progress bar on a terminal: the phase, a bar and ETA for counted phases, elapsed time for all.
+
+    A bar lives while a phase is open (one display per outermost phase), so what the command prints between phases,
+    on stdout or stderr, is not drawn over; stdout is never redirected.
+    """
+
+    #: A phase's detail is shown beside its name when both fit in this many characters.
+    WIDTH = 44
 
     def __init__(self, command: str, stream) -> None:
+        self.command, self.stream = command, stream
+        self.bar = None
+        self.open: list = []  # task ids of phases begun and not ended, innermost last
+
+    def _new_bar(self):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-        self.bar = Progress(SpinnerColumn(), TextColumn(f"effcompute {command}: " + "{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=Console(file=stream))
-        self.bar.start()
-        self.open: list = []  # task ids of phases begun and not ended, innermost last
+        return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=20), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("ETA"), TimeRemainingColumn(), console=Console(file=self.stream), redirect_stdout=False, redirect_stderr=False)
 
     def start(self, name, total, detail):
-        self.open.append(self.bar.add_task(name + (f" ({detail})" if detail else ""), total=total))
+        if not self.open:
+            self.bar = self._new_bar()
+            self.bar.start()
+        text = f"{self.command}: {name}"
+        text += f" ({detail})" if detail and len(text) + len(detail) + 3 <= self.WIDTH else ""
+        self.open.append(self.bar.add_task(text, total=total))
 
     def advance(self, done):
         self.bar.update(self.open[-1], completed=done)
 
+    def _closed(self):
+        if not self.open:
+            self.bar.stop()
+            self.bar = None
+
     def fail(self):
         self.bar.update(self.open.pop(), description="stopped")
+        self._closed()
 
     def end(self, seconds):
         task = self.open.pop()
         total = self.bar.tasks[task].total or 1
         self.bar.update(task, total=total, completed=total)
+        self._closed()
 
     def close(self):
-        self.bar.stop()
+        if self.bar is not None:
+            self.bar.stop()
 
 
 _reporter: Silent = Silent()

@@ -79,6 +79,19 @@ def test_a_terminal_gets_a_progress_bar_with_an_eta():
     assert "simulations" in out.getvalue() and "4/4" in out.getvalue() and "ETA" in out.getvalue()
 
 
+def test_the_terminal_bar_leaves_stdout_alone(capsys):
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Tty()
+    with progress.reporting("fit", stream=out):
+        with progress.phase("sample"):
+            print('{"json": "for stdout"}')
+        print("headline")
+    assert capsys.readouterr().out == '{"json": "for stdout"}\nheadline\n' and "for stdout" not in out.getvalue()
+
+
 def test_fit_shows_its_phases_on_stderr_and_quiet_silences_them(mocked, capsys, tmp_path):
     assert main(["fit", "--model", "evidence", "--out", str(tmp_path / "a"), "--allow-unconverged"]) == 0
     err = capsys.readouterr().err
