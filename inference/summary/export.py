@@ -16,6 +16,21 @@ SUMMARY = ["median", "lo80", "hi80", "lo95", "hi95"]
 COLUMNS = ["quantity", "label", "unit", *SUMMARY, "p_gt_1000", *(f"prior_{k}" for k in SUMMARY)]
 
 
+def distinct(headline: dict, roles: dict | None) -> dict:
+    """``headline`` without the rows that summarise the same draws as an earlier row (an alias such as trend_v1's
+    ``compute_reduction``, or the last element of a by-year series that is the as-of value), so an export has no
+    duplicate rows; the run itself keeps every key."""
+    seen, keep = set(), {}
+    declared = {q.headline_key: q for q in quantities_from_roles(roles or {})}
+    for name, row in headline.items():
+        q = declared.get(name)
+        draws = (q.variable, json.dumps(q.select, sort_keys=True, default=str)) if q else (name, "")
+        if draws not in seen:
+            seen.add(draws)
+            keep[name] = row
+    return keep
+
+
 def headline_frame(headline: dict, roles: dict | None = None) -> pd.DataFrame:
     """One row per quantity: label and unit (from the run's roles), posterior median and intervals, P(>1000x) where
     relevant, the prior's summary beside."""
@@ -32,7 +47,7 @@ def render(attrs: dict, fmt: str) -> str:
     """The export text of a run's attrs (as :func:`effcompute.inference.runs.files.run_attrs` returns them)."""
     if fmt not in FORMATS:
         raise ValueError(f"format={fmt!r} must be one of {FORMATS}")
-    headline = attrs["headline"]
+    headline = distinct(attrs["headline"], attrs.get("roles"))
     meta = {
         "model": attrs["model"], "as_of": attrs.get("as_of"), "data_hash": attrs["data_hash"], "seed": attrs["seed"],
         "converged": attrs["convergence"]["converged"], "interval_kind": INTERVAL_KIND,
@@ -79,13 +94,16 @@ def draws_frame(idata, roles: dict) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per posterior draw, in chain then draw order.
+        One row per posterior draw, in chain then draw order; a quantity that repeats an earlier one's draws (:func:`distinct`) is left out.
     """
     post = idata["posterior"]
     chains, draws = post.sizes["chain"], post.sizes["draw"]
     out = {"chain": np.repeat(post["chain"].values, draws), "draw": np.tile(post["draw"].values, chains)}
+    seen = set()
     for q in quantities_from_roles(roles or {}):
-        if q.variable in post and q.headline_key not in out:
+        same = (q.variable, json.dumps(q.select, sort_keys=True, default=str))
+        if q.variable in post and q.headline_key not in out and same not in seen:
+            seen.add(same)
             da = post[q.variable]
             for dim, where in (q.select or {}).items():
                 da = da.isel({dim: where}) if isinstance(where, int) else da.sel({dim: where})
