@@ -130,11 +130,41 @@ def fit(model: str = "joint", *, data=None, out="runs", draws: int = 1000, tune:
     """Fit a model on a data folder (default: the bundled data), save the run under ``out`` and return it.
 
     ``options`` go to :func:`effcompute.inference.runs.fit_workflow.run_fit` (``sampler``, ``target_accept``,
-    ``loss_law``). The convergence gate's verdict is in ``run.attrs["convergence"]``; an unconverged run is
+    ``loss_law``). Its phases (compile, sample, predictive, write) are shown on stderr unless ``quiet``. The convergence gate's verdict is in ``run.attrs["convergence"]``; an unconverged run is
     saved with ``_UNCONVERGED`` in its name.
     """
+    from effcompute import progress
     from effcompute.inference.runs.fit_workflow import run_fit
+    from effcompute.quiet import quiet_pymc_logs
 
-    result = run_fit(model, data_dir=data, out_dir=out, draws=draws, tune=tune, chains=chains, seed=seed, prior=prior, as_of=as_of,
-                     quiet=quiet, **options)
+    with quiet_pymc_logs(), progress.reporting("fit", quiet=quiet):
+        result = run_fit(model, data_dir=data, out_dir=out, draws=draws, tune=tune, chains=chains, seed=seed, prior=prior, as_of=as_of, **options)
     return load_run(result["path"])
+
+
+def saved_run_path(model: str = "joint", *, runs="runs", seed: int = 1, **options) -> Path | None:
+    """The run :func:`fit` would save for ``model``, ``seed`` and ``options`` (``loss_law``, ``variant``) in ``runs``, if it is
+    there: the converged one, else one marked ``_UNCONVERGED``; None when neither exists."""
+    from effcompute.inference.runs.fit_workflow import run_stem
+
+    stem = run_stem(model, seed, variant=options.get("variant"), loss_law=options.get("loss_law", "span"))
+    return next((p for p in (Path(runs) / f"{stem}.nc", Path(runs) / f"{stem}_UNCONVERGED.nc") if p.is_file()), None)
+
+
+def load_or_fit(model: str = "joint", *, runs="runs", seed: int = 1, refit: bool = False, **options) -> Run:
+    """The saved run of ``model`` and ``seed`` in ``runs`` when there is one, else a new fit saved there.
+
+    Parameters
+    ----------
+    model : str
+        A registered model name.
+    runs : path
+        The folder ``effcompute fit`` saves runs in (default ``runs``).
+    seed : int
+    refit : bool
+        Fit again even when a saved run exists (the new run replaces it).
+    **options
+        Passed to :func:`fit` (``draws``, ``tune``, ``chains``, ``data``, ``loss_law``, ``quiet``...) when it fits.
+    """
+    path = None if refit else saved_run_path(model, runs=runs, seed=seed, **options)
+    return load_run(path) if path else fit(model, out=runs, seed=seed, **options)

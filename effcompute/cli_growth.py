@@ -28,7 +28,7 @@ def fit_growth(args) -> dict:
 
     return run_fit(
         "growth", dataset=load_growth_data(args.data), out_dir=args.out or default_out_dir(), draws=args.draws, tune=args.tune,
-        chains=args.chains, seed=args.seed, as_of=args.as_of, target_accept=args.target_accept, quiet=True, growth=growth_overrides(args),
+        chains=args.chains, seed=args.seed, as_of=args.as_of, target_accept=args.target_accept, growth=growth_overrides(args),
     )
 
 
@@ -161,14 +161,14 @@ def _fit_options(p) -> None:
                    help="a trend or joint run whose top-down efficiency rate is the algorithmic term's 2018-2025 prior (default: Ho et al. 2024)")
     p.add_argument("--data", default=None, help="folder with frontier_models.csv and hardware_prices.csv (default: the bundled Epoch subset)")
     p.add_argument("--as-of", type=date_arg, default=None, help="fit on rows published up to this date (default: the data's end, 2025-03-31)")
-    p.add_argument("--draws", type=positive_int, default=2000)
-    p.add_argument("--tune", type=positive_int, default=1000)
-    p.add_argument("--chains", type=positive_int, default=4)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--target-accept", type=float, default=0.98)
+    p.add_argument("--draws", type=positive_int, default=2000, help="posterior draws per chain (default: %(default)s)")
+    p.add_argument("--tune", type=positive_int, default=1000, help="tuning steps per chain (default: %(default)s)")
+    p.add_argument("--chains", type=positive_int, default=4, help="chains (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
+    p.add_argument("--target-accept", type=float, default=0.98, help="NUTS target acceptance rate (default: %(default)s)")
     p.add_argument("--out", type=path_arg, default=None, help="folder for the run's netCDF file (default: runs/)")
     p.add_argument("--allow-unconverged", action="store_true", help="use (and exit 0 on) a fit that fails the convergence gate")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
 
 def register(subparsers) -> None:
@@ -177,7 +177,7 @@ def register(subparsers) -> None:
                               description="Without flags: fit the growth model (frontier compute, GPU price-performance, training costs; "
                                           f"Epoch AI data) and print the decomposition by era. --predict: {FRONTIER_HELP}.")
     g.add_argument("--seed-table", action="store_true", help="recompute seed 003's growth tables from its exponents")
-    g.add_argument("--calendar", choices=["seed", "continuous"], default="seed", help="how years map to eras (seed: as the seed's first table counts them)")
+    g.add_argument("--calendar", choices=["seed", "continuous"], default="seed", help="how years map to eras (seed: as the seed's first table counts them; default: %(default)s)")
     g.add_argument("--predict", type=date_arg, nargs="+", metavar="DATE", default=None,
                    help=f"predictive log10 training FLOP of a frontier model published on each DATE; {FRONTIER_HELP}")
     g.add_argument("--fan-chart", type=path_arg, default=None, metavar="PNG",
@@ -202,7 +202,7 @@ def register(subparsers) -> None:
     t.set_defaults(func=cmd_threshold)
 
     s = subparsers.add_parser("growth-split", help="time-split check: fit the growth model to a cutoff, predict later frontier models' compute")
-    s.add_argument("--cutoff", type=date_arg, default=dt.date(2024, 3, 31))
+    s.add_argument("--cutoff", type=date_arg, default=dt.date(2024, 3, 31), help="fit on frontier models published up to this date, predict the later ones (default: %(default)s)")
     _fit_options(s)
     s.set_defaults(func=cmd_growth_split)
 

@@ -73,19 +73,19 @@ def check_run_file(path) -> dict:
     return attrs
 
 
-def check_output_file(path: Path, reads=(), force: bool = False, make_folder: bool = False) -> None:
-    """Refuse an output file that is a folder, sits under a file or in a missing folder (unless ``make_folder``), is an input, or exists (unless ``force``)."""
+def check_output_file(path: Path, reads=(), force: bool = False, make_folder: bool = False, flag: str = "--out") -> None:
+    """Refuse an output file that is a folder, sits under a file or in a missing folder (unless ``make_folder``), is an input, or exists (unless ``force``); messages name the option ``flag``."""
     path = Path(path)
     if path.is_dir():
-        raise ValueError(f"--out {str(path)!r} is a folder where the output file goes; name a file, e.g. {str(path / 'out.txt')!r}")
+        raise ValueError(f"{flag} {str(path)!r} is a folder where the output file goes; name a file, e.g. {str(path / 'out.txt')!r}")
     _no_file_in_the_way(path.parent)
     if not make_folder and not path.parent.is_dir():
-        raise ValueError(f"--out {str(path)!r}: its folder {str(path.parent)!r} does not exist; make it first, or name a file in an existing folder")
+        raise ValueError(f"{flag} {str(path)!r}: its folder {str(path.parent)!r} does not exist; make it first, or name a file in an existing folder")
     for source in reads:
         if source and path.exists() and Path(source).exists() and path.resolve() == Path(source).resolve():
-            raise ValueError(f"--out {str(path)!r} is the file this command reads; writing it would destroy it: name another file")
+            raise ValueError(f"{flag} {str(path)!r} is the file this command reads; writing it would destroy it: name another file")
     if path.exists() and not force:
-        raise ValueError(f"--out {str(path)!r} exists; pass --force to overwrite it, or name another file")
+        raise ValueError(f"{flag} {str(path)!r} exists; pass --force to overwrite it, or name another file")
 
 
 def check_output_folder(path: Path) -> None:
@@ -134,5 +134,6 @@ def check_command_paths(args, command: str) -> None:
     if command in OUTPUT_FOLDERS and out is not None:
         check_output_folder(out)
     for name in RUN_ARGS:
-        if getattr(args, name, None) is not None:
-            check_run_file(getattr(args, name))
+        value = getattr(args, name, None)
+        if value is not None and not (command == "summary" and Path(value).is_dir()):  # summary FOLDER lists the runs in it
+            check_run_file(value)

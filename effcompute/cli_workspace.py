@@ -88,7 +88,7 @@ def cmd_add_release(args) -> int:
         return 0
     report = refit_after_addition(
         ws, result["previous"], additions.release_names(), model=args.model, draws=args.draws, tune=args.tune, chains=args.chains,
-        seed=args.seed, sampler=args.sampler, quiet=args.json, approximate=not args.exact_only, exact=not args.approximate_only,
+        seed=args.seed, sampler=args.sampler, approximate=not args.exact_only, exact=not args.approximate_only,
     )
     if args.json:
         print_json({**result, "refit": report})
@@ -132,7 +132,7 @@ def register(sub) -> None:
     """Add the workspace commands to the top-level subparsers."""
     data_help = "workspace folder (default: $EFFCOMPUTE_DATA)"
     i = sub.add_parser("init", help="create a workspace (versioned tables, history, runs) from the bundled data")
-    i.add_argument("dir", type=path_arg)
+    i.add_argument("dir", type=path_arg, help="folder to create (must not exist, or be empty)")
     i.add_argument("--source", default=None, help="data folder to copy (default: the bundled data)")
     i.add_argument("--before", type=date_arg, default=None, help="leave out releases dated on or after this (to replay an update)")
     i.set_defaults(func=cmd_init)
@@ -148,16 +148,16 @@ def register(sub) -> None:
     how = a.add_mutually_exclusive_group()
     how.add_argument("--exact-only", action="store_true", help="refit only; skip the approximate (reweighted) update")
     how.add_argument("--approximate-only", action="store_true", help="reweight the previous posterior; skip the exact refit (check its Pareto k)")
-    a.add_argument("--model", choices=FITTED_MODELS, default="joint", help="model to refit after the addition (default: joint)")
-    a.add_argument("--draws", type=positive_int, default=1000)
-    a.add_argument("--tune", type=positive_int, default=2000, help="tuning steps per chain of the refit (default 2000)")
-    a.add_argument("--chains", type=positive_int, default=4)
-    a.add_argument("--seed", type=int, default=1)
-    a.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--model", choices=FITTED_MODELS, default="joint", help="model to refit after the addition (default: %(default)s)")
+    a.add_argument("--draws", type=positive_int, default=1000, help="posterior draws per chain of the refit (default: %(default)s)")
+    a.add_argument("--tune", type=positive_int, default=2000, help="tuning steps per chain of the refit (default: %(default)s)")
+    a.add_argument("--chains", type=positive_int, default=4, help="chains of the refit (default: %(default)s)")
+    a.add_argument("--seed", type=int, default=1, help="random seed of the refit (default: %(default)s)")
+    a.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto", help="NUTS implementation of the refit; auto takes nutpie when it is installed (default: %(default)s)")
+    a.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the table")
     flags = a.add_argument_group("a single release through flags (instead of FILE)")
     for col in RELEASE_FLAGS:
-        flags.add_argument("--" + col.replace("_", "-"), dest=col, default=None)
+        flags.add_argument("--" + col.replace("_", "-"), dest=col, default=None, help=f"the release's {col} column (data/README.md)")
     a.set_defaults(func=cmd_add_release)
 
     u = sub.add_parser("undo", help="restore a workspace's tables to the state before its last addition")
@@ -166,6 +166,6 @@ def register(sub) -> None:
 
     h = sub.add_parser("history", help="a workspace's additions and undos")
     h.add_argument("--data", default=None, help=data_help)
-    h.add_argument("--json", action="store_true")
+    h.add_argument("--json", action="store_true", help="print the history as JSON")
     h.add_argument("--repair", action="store_true", help="set a broken last line of history.jsonl aside (into history.jsonl.broken)")
     h.set_defaults(func=cmd_history)

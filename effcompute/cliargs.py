@@ -48,3 +48,11 @@ def existing_path(text: str):
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"file {text!r} does not exist")
     return path
+
+
+def existing_run_or_folder(text: str):
+    """A run file, or a folder (whose runs ``summary`` lists)."""
+    path = path_arg(text)
+    if not (path.is_file() or path.is_dir()):
+        raise argparse.ArgumentTypeError(f"{text!r} is neither a run file nor a folder")
+    return path

@@ -47,3 +47,14 @@ def test_a_growth_figure_of_a_joint_run_is_a_clear_error(run, name):
 def test_unknown_figure_is_a_clear_error(run):
     with pytest.raises(ValueError, match="must be one of"):
         run.plot("nope")
+
+
+def test_load_or_fit_loads_a_saved_run_and_fits_only_when_there_is_none_or_when_asked(run, monkeypatch):
+    fits = []
+    monkeypatch.setattr(ec.api, "fit", lambda model, **kw: fits.append((model, kw)) or run)
+    loaded = ec.load_or_fit("joint", runs=run.path.parent, seed=4)
+    assert loaded.path == run.path and fits == []
+    assert ec.load_or_fit("joint", runs=run.path.parent, seed=5, draws=10) is run and fits[-1] == ("joint", {"out": run.path.parent, "seed": 5, "draws": 10})
+    ec.load_or_fit("joint", runs=run.path.parent, seed=4, refit=True)
+    assert len(fits) == 2
+    assert ec.api.saved_run_path("joint", runs=run.path.parent, seed=4, loss_law="hoffmann") is None

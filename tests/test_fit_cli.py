@@ -62,6 +62,76 @@ def test_summary_and_exports_read_the_saved_run(mocked, capsys, tmp_path):
     assert "| compute_reduction |" in (tmp_path / "h.md").read_text()
 
 
+def test_summary_reads_and_does_not_claim_to_save(mocked, capsys, tmp_path):
+    _, r = _fit(capsys, tmp_path)
+    assert main(["summary", r["path"]]) == 0
+    out = capsys.readouterr().out
+    assert "Saved:" not in out and f"Run: {r['path']}" in out
+
+
+def test_summary_of_a_folder_lists_its_runs(mocked, capsys, tmp_path):
+    _, r = _fit(capsys, tmp_path)
+    (tmp_path / "v0002").mkdir()
+    (tmp_path / "v0002" / "junk.nc").write_text("not netcdf")
+    assert main(["summary", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 run file(s)" in out and "evidence_seed1" in out and "v0002/junk.nc" in out and "not readable" in out
+    assert main(["summary", str(tmp_path), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["runs"]
+    assert [row.get("model") for row in listed] == ["evidence", None] and listed[0]["seed"] == 1
+
+
+def test_summary_of_an_empty_folder_says_so(capsys, tmp_path):
+    assert main(["summary", str(tmp_path)]) == 0
+    assert "no runs" in capsys.readouterr().out
+
+
+def test_export_draws_writes_one_column_per_headline_quantity(mocked, capsys, tmp_path):
+    _, r = _fit(capsys, tmp_path)
+    out = tmp_path / "draws.csv"
+    assert main(["export", r["path"], "--draws", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().err
+    df = pd.read_csv(out)
+    assert list(df.columns[:2]) == ["chain", "draw"] and set(r["headline"]) == set(df.columns[2:])
+    assert len(df) == 2 * 50 and sorted(df.chain.unique()) == [0, 1] and df.draw.max() == 49
+    assert np.median(df["compute_reduction"]) == pytest.approx(r["headline"]["compute_reduction"]["median"], rel=1e-6)
+    assert main(["export", r["path"], "--draws", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--draws" in err and "exists" in err
+
+
+def test_export_needs_something_to_export(mocked, capsys, tmp_path):
+    _, r = _fit(capsys, tmp_path)
+    assert main(["export", r["path"]]) == 2
+    assert "--format" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("model", ["trend_v1", "trend"])
+def test_exports_leave_out_rows_that_repeat_another_rows_draws(mocked, capsys, tmp_path, model):
+    assert main(["fit", "--model", model, "--out", str(tmp_path), "--allow-unconverged", "--json"]) == 0
+    path = json.loads(capsys.readouterr().out)["path"]
+    _, _, attrs = load_run(path)
+    declared = {q["key"] or q["variable"]: (q["variable"], json.dumps(q.get("select"), sort_keys=True)) for q in attrs["roles"]["headline"]}
+    assert len(set(declared.values())) < len(declared), "this model declares an alias: the test needs one"
+    assert main(["export", path, "--format", "csv", "--out", str(tmp_path / "h.csv"), "--draws", str(tmp_path / "d.csv")]) == 0
+    rows = pd.read_csv(tmp_path / "h.csv").quantity
+    assert len({declared[q] for q in rows}) == len(rows) == len(set(declared.values()))
+    assert list(pd.read_csv(tmp_path / "d.csv").columns[2:]) == list(rows)
+
+
+def test_exports_have_units_unique_rows_and_prior_intervals_in_every_format(mocked, capsys, tmp_path):
+    _, r = _fit(capsys, tmp_path)
+    for fmt in ("csv", "json", "md"):
+        assert main(["export", r["path"], "--format", fmt, "--out", str(tmp_path / f"h.{fmt}")]) == 0
+    df = pd.read_csv(tmp_path / "h.csv")
+    assert df.quantity.is_unique and df.unit.notna().all() and set(df.unit) <= {"x", "x/year", "months", "fraction", "OOM/year", "log10 FLOP", "log ratio"}
+    assert df[["prior_lo80", "prior_hi80", "prior_lo95", "prior_hi95"]].notna().any(axis=None)
+    rows = json.loads((tmp_path / "h.json").read_text())["headline"]
+    assert all("unit" in row for row in rows.values()) and {"lo80", "lo95"} <= set(rows["compute_reduction"]["prior"])
+    md = (tmp_path / "h.md").read_text()
+    assert "prior median (80%; 95%)" in md and md.count("| compute_reduction | x |") == 1
+
+
 def test_saved_run_carries_provenance_and_rebuilds(mocked, capsys, tmp_path):
     _, r = _fit(capsys, tmp_path)
     idata, config, attrs = load_run(r["path"])

@@ -80,3 +80,39 @@ def test_ppc_table_gives_each_observation_its_predictive_percentile():
     assert list(table.index) == ["a", "b", "c"]
     assert table.loc["a", "percentile"] == 0.0 and table.loc["c", "percentile"] == 1.0
     assert 0.4 < table.loc["b", "percentile"] < 0.6
+
+
+def test_trace_plot_names_the_elements_of_a_vector_variable_in_a_legend():
+    fig = plots.plot_trace(_ds_idata(_posterior(np.random.default_rng(3))), var_names=["multiplier", dims.HARDWARE_REDUCTION])
+    legend = fig.axes[0].get_legend()
+    assert legend is not None and [t.get_text() for t in legend.get_texts()] == list(dims.FACTORS)
+
+
+def test_pareto_k_plot_names_only_the_worst_few_with_separate_labels():
+    import pandas as pd
+
+    k = np.r_[np.linspace(0.1, 0.4, 40), [0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 1.2]]
+    table = pd.DataFrame({"term": ["a"] * 24 + ["b"] * 24, "observation": [f"observation {i}" for i in range(48)], "pareto_k": k})
+    fig = plots.plot_pareto_k(table)
+    texts = [t for t in fig.axes[0].texts]
+    assert len(texts) == 5 and {t.get_text() for t in texts} == {f"observation {i}" for i in range(43, 48)}
+    assert len({t.xyann for t in texts[:3]}) == 3, "neighbouring labels sit at different heights"
+    assert "8 of 48 observations with k > 0.7" in fig.axes[0].get_title()
+
+
+def test_dollar_axis_labels_minor_ticks_only_where_they_fit():
+    import matplotlib.pyplot as plt
+
+    from effcompute.inference.plots.style import log_dollar_axis
+
+    for lo, hi, labelled in ((7e6, 1.1e7, False), (1.5e6, 9e6, True), (1e5, 1e9, False)):
+        fig, ax = plt.subplots()
+        ax.plot([lo, hi], [0, 1])
+        ax.set_xlim(lo, hi)
+        log_dollar_axis(ax)
+        fig.canvas.draw()
+        shown = zip(ax.xaxis.get_minorticklocs(), ax.get_xticklabels(minor=True))
+        minor = [t.get_text() for v, t in shown if lo <= v <= hi and t.get_text()]
+        assert all(m.lstrip("$")[0] in "25" for m in minor)
+        assert bool(minor) == labelled, (lo, hi, minor)
+        plt.close(fig)

@@ -139,3 +139,19 @@ def test_a_second_report_into_the_same_folder_needs_force(joint_report, capsys):
     assert main(["report", str(runs[0]), "--out", str(out), "--no-loo"]) == 2
     assert "--force" in capsys.readouterr().err and (out / "report.html").read_bytes() == before
     assert main(["report", str(runs[0]), "--out", str(out), "--no-loo", "--force"]) == 0
+
+
+def test_captions_say_where_the_hardware_efficiency_prior_comes_from(joint_report):
+    out, _ = joint_report
+    md = (out / "report.md").read_text()
+    assert "seed 002's prior:" not in md
+    assert "hardware efficiency from the model's priors on today's MFU and the number-format gain (80%:" in md
+
+
+def test_answer_table_gives_no_prior_median_for_a_halving_time_whose_prior_allows_none():
+    from effcompute.inference.report.build import _prior_median
+    from effcompute.models.base import Quantity
+
+    q = Quantity("halving_time_months", "Compute halving time", "months")
+    assert _prior_median(q, {"prior": {"median": 5.1, "lo80": -23.5, "hi80": 26.1}}, str) == "none (the prior allows no halving)"
+    assert _prior_median(q, {"prior": {"median": 9.0, "lo80": 4.0, "hi80": 20.0}}, str) == "9.0"

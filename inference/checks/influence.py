@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from effcompute import progress
 from effcompute.inference.checks.sensitivity import add_log_prior_and_likelihood
 from effcompute.inference.sampling.gate import PARETO_K_MAX
 from effcompute.inference.sampling.record import observed_terms, role_variable, source_coord
@@ -89,11 +90,14 @@ def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) ->
     from effcompute.data.load import load_dataset
     from effcompute.inference.runs.files import load_run, rebuild_model
 
-    idata, config, _ = load_run(path)
-    model = rebuild_model(path, data_dir)
-    dataset = load_dataset(data_dir)
-    add_log_prior_and_likelihood(idata, model.model)
-    k = pointwise_loo(idata)
+    with progress.phase("load the run and rebuild its model"):
+        idata, config, _ = load_run(path)
+        model = rebuild_model(path, data_dir)
+        dataset = load_dataset(data_dir)
+    with progress.phase("log prior and log-likelihood of every draw"):
+        add_log_prior_and_likelihood(idata, model.model)
+    with progress.phase("PSIS-LOO"):
+        k = pointwise_loo(idata)
     result = {
         "model": config.model, "run": str(path), "n_observations": int(len(k)),
         "n_k_above_0.7": int((k.pareto_k > PARETO_K_MAX).sum()), "n_k_above_0.5": int((k.pareto_k > 0.5).sum()),
@@ -102,11 +106,15 @@ def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) ->
     target = role_variable(idata, Role.COMPUTE)
     if target:
         result["compute_reduction_median"] = float(np.median(idata.posterior[target].values))
-        loso = leave_one_source_out(idata).to_dict(orient="records")
-        for row in loso:
-            if refit and not row["reliable"]:
-                row["median_refit"] = refit_without(dataset, config, row["table"], row["source"])
-                row["ratio_refit"] = row["median_refit"] / result["compute_reduction_median"]
+        with progress.phase("leave one source out (PSIS)"):
+            loso = leave_one_source_out(idata).to_dict(orient="records")
+        unreliable = [row for row in loso if not row["reliable"]] if refit else []
+        if unreliable:
+            with progress.phase("refits without a source", total=len(unreliable)) as step:
+                for row in unreliable:
+                    row["median_refit"] = refit_without(dataset, config, row["table"], row["source"])
+                    row["ratio_refit"] = row["median_refit"] / result["compute_reduction_median"]
+                    step()
         result["leave_one_source_out"] = loso
     return result
 

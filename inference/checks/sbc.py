@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pymc as pm
 
+from effcompute import progress
 from effcompute.inference.sampling.simulate import observed_data_names
 
 LOGLIK = "log_likelihood"
@@ -232,7 +232,8 @@ def run_sbc(
 
     settings = settings or SBCSettings()
     config = ModelConfig(model=model_name, prior=prior)
-    truth, data = draw_simulations(build_model(load_dataset(data_dir), config), sims, seed, fixed=fixed)
+    with progress.phase("draw simulated data sets from the prior", detail=f"{sims}"):
+        truth, data = draw_simulations(build_model(load_dataset(data_dir), config), sims, seed, fixed=fixed)
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(data_dir, config.to_json(), asdict(settings))) as pool:
@@ -242,13 +243,13 @@ def run_sbc(
         results = []
         log = open(log_path, "w") if log_path else None
         try:
-            for done, future in enumerate(as_completed(futures), 1):
-                results.append(future.result())
-                if log:
-                    log.write(json.dumps(results[-1]) + "\n")
-                    log.flush()
-                if done % 50 == 0:
-                    print(f"sbc {model_name}: {done}/{sims} simulations, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+            with progress.phase("simulations", total=sims, detail=f"{model_name} model, {workers} worker(s)") as step:
+                for future in as_completed(futures):
+                    results.append(future.result())
+                    if log:
+                        log.write(json.dumps(results[-1]) + "\n")
+                        log.flush()
+                    step()
         finally:
             if log:
                 log.close()

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from effcompute import progress
 from effcompute.inference.summary.headline import format_number
 
 THRESHOLD = 0.05
@@ -112,10 +113,13 @@ def run_sensitivity(path, *, data_dir=None, against=None) -> dict:
     """
     from effcompute.inference.runs.files import load_run, rebuild_model
 
-    idata, config, attrs = load_run(path)
-    model = rebuild_model(path, data_dir)
-    add_log_prior_and_likelihood(idata, model.model)
-    sens, floor = power_scaling(idata, model.headline_quantities(), model.nuisance)
+    with progress.phase("load the run and rebuild its model"):
+        idata, config, attrs = load_run(path)
+        model = rebuild_model(path, data_dir)
+    with progress.phase("log prior and log-likelihood of every draw"):
+        add_log_prior_and_likelihood(idata, model.model)
+    with progress.phase("power-scaling", detail="prior and likelihood"):
+        sens, floor = power_scaling(idata, model.headline_quantities(), model.nuisance)
     rows = {name: {"prior": p, "likelihood": lk, "diagnosis": diagnose(p, lk, floor)} for name, (p, lk) in sens.items()}
     result = {
         "model": config.model, "prior": config.prior, "run": str(path), "threshold": THRESHOLD, "noise_floor": floor,

@@ -73,9 +73,20 @@ def divergences_by_chain(idata) -> pd.Series:
 
 
 def plot_trace(idata, var_names=None):
-    """Trace plot (density per chain and draws over iterations) of the headline variables."""
+    """Trace plot (density per chain and draws over iterations) of the headline variables.
+
+    A variable with several elements (the factors' multipliers) is drawn one colour per element, named in a legend beside
+    its density; the chains' line styles are named in the legend of the first trace.
+    """
     names = var_names or key_variables(idata)
-    return as_figure(az.plot_trace(idata, var_names=names, compact=True, combined=False, figsize=(10, 1.9 * len(names)), backend_kwargs={"layout": "constrained"}))
+    fig = as_figure(az.plot_trace(idata, var_names=names, compact=True, combined=False, legend=True, figsize=(10, 1.9 * len(names)),
+                                  backend_kwargs={"layout": "constrained"}))
+    for ax in fig.axes:
+        if ax.get_legend() is not None:
+            legend = ax.get_legend()
+            ax.legend(handles=legend.legend_handles, labels=[t.get_text() for t in legend.get_texts()], title=legend.get_title().get_text(),
+                      fontsize=6, title_fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2, frameon=False)
+    return fig
 
 
 def plot_rank(idata, var_names=None):
@@ -170,8 +181,12 @@ def plot_ppc_costs(idata):
                               title="Training costs")
 
 
-def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
-    """Pareto k of every observation, grouped by data set; the most influential ones named."""
+def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 5):
+    """Pareto k of every observation, grouped by data set; the ``label_top`` most influential ones (k > 0.5) named.
+
+    Labels are stacked in order of position, each on its own line, so that they do not run into each other; the rest
+    are in the table :func:`pointwise_loo` returns.
+    """
     fig, ax = subplots(width=10.0, height=4.2)
     k = loo_table["pareto_k"].to_numpy(float)
     finite = np.isfinite(k)
@@ -184,10 +199,13 @@ def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
         table.loc[g.index, "x"] = x0 + np.arange(len(g))
         ax.scatter(table.loc[g.index, "x"], g["pareto_k"], s=14, color=color, label=f"{var} ({len(g)})")
         x0 += len(g) + 3
-    for _, r in table.nlargest(label_top, "pareto_k").iterrows():
-        if r.pareto_k > 0.5:
-            text = r.observation if len(r.observation) <= 32 else r.observation[:30] + "..."
-            ax.annotate(text, (r.x, r.pareto_k), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    worst = table.nlargest(label_top, "pareto_k")
+    worst = worst[worst["pareto_k"] > 0.5].sort_values("x")
+    for i, (_, r) in enumerate(worst.iterrows()):
+        text = r.observation if len(r.observation) <= 32 else r.observation[:30] + "..."
+        ax.annotate(text, (r.x, r.pareto_k), xytext=(6, 10 + 11 * (i % 3)), textcoords="offset points", fontsize=7,
+                    arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5}, ha="left", va="bottom",
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     ax.axhline(PARETO_K_MAX, color=COLORS["bottom_up"], linestyle="--", linewidth=1, label=f"k = {PARETO_K_MAX} (unreliable, influential)")
     ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
     ax.set_xticks([])
@@ -195,7 +213,7 @@ def plot_pareto_k(loo_table: pd.DataFrame, label_top: int = 8):
     ax.set_ylabel("Pareto k")
     n_bad = int((table["pareto_k"] > PARETO_K_MAX).sum())
     not_finite = f" ({int((~finite).sum())} not finite, drawn at the top)" if not finite.all() else ""
-    ax.set_title(f"PSIS-LOO: {n_bad} of {len(table)} observations with k > {PARETO_K_MAX}{not_finite}")
-    ax.set_ylim(top=top)
+    ax.set_title(f"PSIS-LOO: {n_bad} of {len(table)} observations with k > {PARETO_K_MAX}{not_finite}; the {len(worst)} highest named")
+    ax.set_ylim(top=top * 1.25 if len(worst) else top)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize=8)
     return fig

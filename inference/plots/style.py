@@ -96,8 +96,17 @@ def log_dollar_axis(ax, which: str = "x") -> None:
 
     (ax.set_xscale if which == "x" else ax.set_yscale)("log")
     axis = ax.xaxis if which == "x" else ax.yaxis
+
+    def minor(v, _pos=None):
+        """Minor ticks labelled only on an axis shorter than about a decade, and then only at 2x and 5x (so labels never run together)."""
+        lo, hi = sorted(axis.get_view_interval())
+        if lo <= 0 or hi / lo > 12:
+            return ""
+        lead = round(v / 10 ** np.floor(np.log10(v)), 6)
+        return dollars(v) if lead in (2.0, 5.0) else ""
+
     axis.set_major_formatter(FuncFormatter(dollars))
-    axis.set_minor_formatter(FuncFormatter(dollars))
+    axis.set_minor_formatter(FuncFormatter(minor))
 
 
 def log_bins(draws, n: int = 60) -> np.ndarray:

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from effcompute import dims
+from effcompute import dims, progress
 from effcompute.baseline import years_since_gpt3
 from effcompute.inference.report.blocks import Report, Section, Table
 from effcompute.inference.report.robustness import robustness_section
@@ -88,10 +88,20 @@ def answer_table(view: RunView) -> Table:
         if q is not None:
             fmt = FORMATTERS.get(q.unit, format_multiplier)
             unit = " (months)" if q.unit == "months" else ""
-            prior = fmt(row["prior"]["median"]) if "prior" in row else ""
-            rows.append([q.label + unit, fmt(row["median"]), _interval(row, fmt), prior])
+            rows.append([q.label + unit, fmt(row["median"]), _interval(row, fmt), _prior_median(q, row, fmt)])
     return Table(["quantity", "median", "80% interval", "prior median"], rows,
                  f"Posterior medians and {INTERVAL_KIND} 80% intervals (10th to 90th percentile), GPT-3's training (2020-05) to {view.attrs['as_of']} ({view.years:.2f} years).")
+
+
+def _prior_median(q, row: dict, fmt) -> str:
+    """The prior's median, or why it has none: a halving time whose prior 80% interval reaches zero or below (the prior
+    allows compute needs that stay flat or grow) has no meaningful median."""
+    prior = row.get("prior")
+    if not prior:
+        return ""
+    if q.unit == "months" and min(prior["lo80"], prior["hi80"]) <= 0:
+        return "none (the prior allows no halving)"
+    return fmt(prior["median"])
 
 
 def answer_sentence(view: RunView) -> str:
@@ -158,7 +168,8 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
     with_loo : bool
         Compute PSIS-LOO (rebuilds the model and its log-likelihood: a few seconds).
     """
-    idata, config, attrs = load_run(run_path)
+    with progress.phase("load the run"):
+        idata, config, attrs = load_run(run_path)
     view = RunView(idata, config, attrs, str(run_path))
     if config.model == "growth":
         from effcompute.inference.report.growth import build_growth_report
@@ -186,12 +197,15 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
         sections=[answer, comparison],
     )
     dataset, data_note = _matching_dataset(view, data_dir)
-    report.sections.append(figures_section(view, dataset))
-    report.sections.append(checks_section(view, dataset, with_loo))
+    with progress.phase("figures"):
+        report.sections.append(figures_section(view, dataset))
+    with progress.phase("predictive checks" + (" and PSIS-LOO" if with_loo else "")):
+        report.sections.append(checks_section(view, dataset, with_loo))
     robust = robustness_section(run_path)
     if robust is not None:
         report.sections.append(robust)
-    report.sections.append(diagnostics_section(view))
+    with progress.phase("diagnostics"):
+        report.sections.append(diagnostics_section(view))
     report.sections.append(provenance_section(view, data_note))
     return report
 

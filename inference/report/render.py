@@ -7,6 +7,7 @@ import base64
 import html
 from pathlib import Path
 
+from effcompute import progress
 from effcompute.data.io import write_text_atomic
 from effcompute.inference.report.blocks import Figure, Report, Table
 
@@ -102,12 +103,13 @@ def write_report(report: Report, out_dir) -> dict:
     out = Path(out_dir)
     (out / FIGURES_DIR).mkdir(parents=True, exist_ok=True)
     pngs = []
-    for f in report.figures():
-        path = out / FIGURES_DIR / f"{f.name}.png"
-        path.write_bytes(f.png)
-        pngs.append(str(path))
-    html_path, md_path = out / HTML_NAME, out / MARKDOWN_NAME
-    for path, text in ((html_path, to_html(report)), (md_path, to_markdown(report))):
-        write_text_atomic(text, path)
-        path.chmod(0o644)  # a report is meant to be shared (the atomic write's temp file is private)
+    with progress.phase("write", detail=str(out)):
+        for f in report.figures():
+            path = out / FIGURES_DIR / f"{f.name}.png"
+            path.write_bytes(f.png)
+            pngs.append(str(path))
+        html_path, md_path = out / HTML_NAME, out / MARKDOWN_NAME
+        for path, text in ((html_path, to_html(report)), (md_path, to_markdown(report))):
+            write_text_atomic(text, path)
+            path.chmod(0o644)  # a report is meant to be shared (the atomic write's temp file is private)
     return {"html": str(html_path), "markdown": str(md_path), "figures": pngs}

@@ -21,6 +21,21 @@ def _figure(name, title, caption, fig) -> Figure:
     return Figure(name, title, caption, figure_png(fig))
 
 
+def prior_description(view) -> str:
+    """What the run's prior on the factors is, in words true to its draws: the compute factors' source (seed 002's
+    factors or weakly informative), and where hardware efficiency's prior comes from with its 80% interval."""
+    import numpy as np
+
+    factors_from = "seed 002's factors" if getattr(view.config, "prior", "seed") == "seed" else "weakly informative priors, not seed 002's"
+    idata = view.idata
+    hw = role_variable(idata.posterior, Role.HARDWARE_EFFICIENCY)
+    if hw is None or "prior" not in idata.groups() or hw not in idata.prior:
+        return f"the compute factors from {factors_from}"
+    lo, hi = np.quantile(idata.prior[hw].values.ravel(), [0.1, 0.9])
+    return (f"the compute factors from {factors_from}; hardware efficiency from the model's priors on today's MFU and the number-format gain "
+            f"(80%: {lo:.2g}x to {hi:.2g}x), not from seed 002")
+
+
 def figures_section(view, dataset) -> Section:
     """The answer in pictures: reductions, factors, bottom-up vs top-down, the benchmark trend."""
     idata, post = view.idata, view.idata.posterior
@@ -32,15 +47,16 @@ def figures_section(view, dataset) -> Section:
         groups = {"prior": prior, "posterior": post} if prior is not None else {"posterior": post}
         blocks.append(_figure(
             "reductions", "Hardware and compute reductions since GPT-3",
-            "Distribution of the reductions under the prior (seed 002's factors) and the posterior; dashed: seed 002's reported medians (over 4 years, this run covers "
-            f"{view.years:.2f}).",
+            f"Distribution of the reductions under this run's prior ({prior_description(view)}) and the posterior; dashed: seed 002's reported medians "
+            f"(over 4 years, this run covers {view.years:.2f}).",
             factors.plot_reduction_distributions(groups, references={dims.HARDWARE_REDUCTION: {"seed 002": seed["hardware_reduction_median"]},
                                                                      dims.COMPUTE_REDUCTION: {"seed 002": seed["compute_reduction_median"]}},
                                                  period=f"2020-05 to {view.attrs['as_of']}"),
         ))
     if has(Role.FACTOR):
         blocks.append(_figure("factors_prior_posterior", "Every factor, prior vs posterior",
-                              "How far the evidence moved each factor from seed 002's prior: grey squares prior, blue circles posterior; thick bars 80%, thin bars 95%.",
+                              f"How far the evidence moved each factor from this run's prior ({prior_description(view)}): grey squares prior, blue circles "
+                              "posterior; thick bars 80%, thin bars 95%.",
                               factors.plot_prior_posterior_forest(prior, post)))
         blocks.append(_figure("factor_contributions", "What each factor contributes",
                               "Posterior multiplier of each factor and its share of the log hardware reduction.", factors.plot_factor_contributions(post)))

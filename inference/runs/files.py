@@ -154,3 +154,18 @@ def rebuild_model(path, data_dir=None):
             f"but {dataset.data_dir} has hash {dataset.data_hash()[:12]}...; refit, or point --data at the run's data"
         )
     return build_model(dataset, config)
+
+
+def list_runs(folder) -> list[dict]:
+    """One row per ``*.nc`` file in ``folder`` or its subfolders (a workspace keeps runs under ``runs/<version>/``), sorted by
+    path: its model, as-of date, seed, convergence and creation time, or why it could not be read as a run (``error``)."""
+    rows = []
+    for path in sorted(Path(folder).rglob("*.nc")):
+        try:
+            _, _, attrs = load_run(path)
+        except (ValueError, OSError, KeyError) as err:
+            rows.append({"path": str(path), "error": str(err)})
+            continue
+        rows.append({"path": str(path), "model": attrs["model"], "as_of": attrs.get("as_of"), "seed": attrs.get("seed"),
+                     "converged": attrs["convergence"]["converged"], "created_utc": attrs.get("created_utc")})
+    return rows

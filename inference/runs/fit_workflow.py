@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from effcompute import progress as shown
 from effcompute.inference.sampling.gate import check_convergence
 from effcompute.inference.sampling.sampler import fit_model
 from effcompute.inference.summary.headline import INTERVAL_KIND, comparisons, headline_table
@@ -29,6 +30,11 @@ def default_out_dir(data_dir=None) -> Path:
         ws = named_workspace(chosen)
         return ws.runs_dir / ws.head
     return Path("runs")
+
+
+def run_stem(model_name: str, seed: int, *, variant=None, loss_law: str = "span") -> str:
+    """The file name (without ``.nc`` and the ``_UNCONVERGED`` mark) :func:`run_fit` saves a run under."""
+    return f"{model_name}{'_' + variant if variant else ''}_seed{seed}" + (f"_{loss_law}_law" if loss_law != "span" else "")
 
 
 def run_fit(
@@ -59,9 +65,10 @@ def run_fit(
     model = build_model(dataset, config)
     target_accept = model.target_accept if target_accept is None else target_accept
     idata, timings = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
-    conv = check_convergence(idata, model.gated_variables())
-    headline = headline_table(idata, model.headline_quantities())
-    tension = tension_in_run(idata, model.headline_quantities())
+    with shown.phase("convergence gate and headline"):
+        conv = check_convergence(idata, model.gated_variables())
+        headline = headline_table(idata, model.headline_quantities())
+        tension = tension_in_run(idata, model.headline_quantities())
     notes = model.notes()
     as_of = model.as_of.isoformat() if model.as_of else None
     result = {
@@ -85,7 +92,7 @@ def run_fit(
         model, dataset.data_hash(), seed, timings.sampler,
         extra={"tension": tension, "headline": headline, "convergence": conv.to_dict(), "as_of": as_of, "excluded": result["excluded"], "notes": notes, "counts": result["counts"]},
     )
-    stem = (f"{model_name}{'_' + variant if variant else ''}_seed{seed}" + (f"_{loss_law}_law" if loss_law != "span" else "")
-            + ("" if conv.converged else "_UNCONVERGED"))
-    result["path"] = str(save_run(idata, Path(out_dir) / f"{stem}.nc", attrs))
+    stem = run_stem(model_name, seed, variant=variant, loss_law=loss_law) + ("" if conv.converged else "_UNCONVERGED")
+    with shown.phase("write", detail=str(Path(out_dir) / f"{stem}.nc")):
+        result["path"] = str(save_run(idata, Path(out_dir) / f"{stem}.nc", attrs))
     return result

@@ -14,6 +14,7 @@ import json
 
 import pymc as pm
 
+from effcompute import progress
 from effcompute.models.base import quantities_from_roles
 
 #: Prior draws stored with every run (smooth prior histograms and stable prior summaries).
@@ -74,11 +75,14 @@ def complete_record(idata, effmodel, seed: int, predictive: bool = True):
     constrained_only(idata)
     observed = [o.variable for o in effmodel.observations()]
     with model:
-        idata.extend(pm.sample_prior_predictive(draws=PRIOR_DRAWS, random_seed=seed), join="right")
+        with progress.phase("prior draws", detail=f"{PRIOR_DRAWS:,}"):
+            idata.extend(pm.sample_prior_predictive(draws=PRIOR_DRAWS, random_seed=seed), join="right")
         if predictive and model.observed_RVs:
-            pm.sample_posterior_predictive(idata, random_seed=seed, extend_inferencedata=True, progressbar=False)
+            with progress.phase("posterior predictive"):
+                pm.sample_posterior_predictive(idata, random_seed=seed, extend_inferencedata=True, progressbar=False)
         if observed:
-            pm.compute_log_likelihood(idata, var_names=observed, extend_inferencedata=True, progressbar=False)
+            with progress.phase("log-likelihood (for LOO)"):
+                pm.compute_log_likelihood(idata, var_names=observed, extend_inferencedata=True, progressbar=False)
     drop_pseudo_observations(idata, effmodel)
     label_observations(idata, effmodel)
     idata["posterior"].attrs[ROLES_ATTR] = json.dumps(effmodel.roles())

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pymc as pm
 
+from effcompute import progress as shown
 from effcompute.quiet import quiet_pymc_logs  # noqa: F401  (re-exported: inference code imports it from here)
 
 SAMPLERS = ("auto", "nutpie", "pymc")
@@ -61,12 +62,6 @@ class FitTimings:
     extra: dict = field(default_factory=dict)
 
 
-def log_progress(msg: str, quiet: bool) -> None:
-    """One progress line on stderr, unless ``quiet``."""
-    if not quiet:
-        print(msg, file=sys.stderr, flush=True)
-
-
 def compile_for_nutpie(model: pm.Model):
     """Compile ``model`` for nutpie once; ``compiled.with_data(name=values)`` then swaps its pm.Data without recompiling."""
     import nutpie
@@ -98,7 +93,10 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
     sampler : {"auto", "nutpie", "pymc"}
     target_accept : float
     progress : bool, optional
-        Progress bar; default: when stderr is a terminal.
+        The sampler library's own progress bar; default: when stderr is a terminal and
+        :mod:`effcompute.progress` shows nothing there.
+    quiet : bool
+        Report no phases to :mod:`effcompute.progress` (inner fits of a check).
 
     Returns
     -------
@@ -107,29 +105,27 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
     """
     which = resolve_sampler(sampler)
     draws, tune, chains = sampling_sizes(draws, tune, chains)
-    progress = sys.stderr.isatty() if progress is None else progress
+    if progress is None:  # the library's own bar, unless ours is showing (or stderr is no terminal)
+        progress = sys.stderr.isatty() and not shown.active()
     timings = FitTimings(sampler=which)
-    if which == "nutpie":
-        log_progress(f"compiling the model for nutpie ({len(model.free_RVs)} free variables)...", quiet)
+    sizes = f"{chains} chains x {draws} draws after {tune} tuning steps"
+    with shown.silenced(quiet), shown.phase("compile", detail=f"{which}, {len(model.free_RVs)} free variables"):
         t = time.perf_counter()
-        compiled = compile_for_nutpie(model)
+        if which == "nutpie":
+            compiled = compile_for_nutpie(model)
+        else:  # what pm.sample does by default, split out so compile and sampling are timed apart
+            initial_points, step = pm.init_nuts(init="jitter+adapt_diag", chains=chains, random_seed=seed, model=model, target_accept=target_accept,
+                                                progressbar=False)
         timings.compile_s = time.perf_counter() - t
-        log_progress(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
+    with shown.silenced(quiet), shown.phase("sample", detail=sizes):
         t = time.perf_counter()
-        idata = sample_compiled(compiled, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=target_accept, progress=progress)
-        timings.sample_s = time.perf_counter() - t
-    else:
-        log_progress(f"compiling the model for PyMC's NUTS ({len(model.free_RVs)} free variables)...", quiet)
-        t = time.perf_counter()
-        # what pm.sample does by default, split out so compile and sampling are timed apart
-        initial_points, step = pm.init_nuts(init="jitter+adapt_diag", chains=chains, random_seed=seed, model=model, target_accept=target_accept, progressbar=False)
-        timings.compile_s = time.perf_counter() - t
-        log_progress(f"sampling {chains} chains x {draws} draws ({tune} tuning)...", quiet)
-        t = time.perf_counter()
-        idata = pm.sample(
-            draws=draws, tune=tune, chains=chains, cores=min(chains, 2), random_seed=seed, model=model, step=step,
-            initvals=initial_points, progressbar=progress, compute_convergence_checks=False,
-        )
+        if which == "nutpie":
+            idata = sample_compiled(compiled, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=target_accept, progress=progress)
+        else:
+            idata = pm.sample(
+                draws=draws, tune=tune, chains=chains, cores=min(chains, 2), random_seed=seed, model=model, step=step,
+                initvals=initial_points, progressbar=progress, compute_convergence_checks=False,
+            )
         timings.sample_s = time.perf_counter() - t
     return idata, timings
 
@@ -147,8 +143,7 @@ def fit_model(effmodel, *, draws=1000, tune=1000, chains=4, seed=1, sampler="aut
     with quiet_pymc_logs():
         idata, timings = sample_model(effmodel.model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
     t = time.perf_counter()
-    log_progress("prior, predictive draws and log-likelihood...", quiet)
-    with quiet_pymc_logs():
+    with quiet_pymc_logs(), shown.silenced(quiet):
         complete_record(idata, effmodel, seed, predictive=predictive)
     timings.extras_s = time.perf_counter() - t
     return idata, timings

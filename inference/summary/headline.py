@@ -31,18 +31,52 @@ def headline_draws(group, quantities) -> dict:
     return {q.headline_key: quantity_draws(group, q) for q in quantities if q.variable in group}
 
 
+def headline_dataset(group, quantities):
+    """Headline key -> its (chain, draw) draws, as one :class:`xarray.Dataset`, for every declared quantity in the group."""
+    import xarray as xr
+
+    selected = {}
+    for q in quantities:
+        if q.variable in group:
+            da = group[q.variable]
+            for dim, where in (q.select or {}).items():
+                da = da.isel({dim: where}) if isinstance(where, int) else da.sel({dim: where})
+            selected[q.headline_key] = da.reset_coords(drop=True)
+    return xr.Dataset(selected)
+
+
+def summarize_group(group, quantities) -> dict:
+    """Median and 80%/95% equal-tailed intervals of every declared quantity in ``group``, from ArviZ's
+    ``az.summary(stat_focus="median")`` (its ``eti`` columns are these quantiles); keys as :func:`summarize_draws`'s."""
+    import arviz as az
+
+    ds = headline_dataset(group, quantities)
+    if not ds.data_vars:
+        return {}
+    rows = {name: {} for name in ds.data_vars}
+    for mass, lo, hi in ((0.8, "lo80", "hi80"), (0.95, "lo95", "hi95")):
+        s = az.summary(ds, kind="stats", stat_focus="median", hdi_prob=mass, round_to="none")
+        lower, upper = [c for c in s.columns if c.startswith("eti_")]
+        for name, row in rows.items():
+            row.setdefault("median", float(s.loc[name, "median"]))
+            row[lo], row[hi] = float(s.loc[name, lower]), float(s.loc[name, upper])
+    return rows
+
+
 def headline_table(idata, quantities) -> dict:
     """Posterior summaries of the declared quantities, with the prior's beside them where the run has a prior group."""
-    post = headline_draws(idata.posterior, quantities)
-    prior = headline_draws(idata.prior, quantities) if "prior" in idata.groups() else {}
-    thresholds = {q.headline_key: q.tail_threshold for q in quantities}
+    post = summarize_group(idata["posterior"], quantities)
+    prior = summarize_group(idata["prior"], quantities) if "prior" in idata.groups() else {}
     table = {}
-    for name, draws in post.items():
-        row = summarize_draws(draws)
-        if thresholds.get(name):
-            row[f"p_gt_{thresholds[name]:g}"] = float(np.mean(draws > thresholds[name]))
+    for q in quantities:
+        name = q.headline_key
+        if name not in post or name in table:
+            continue
+        row = post[name]
+        if q.tail_threshold:
+            row[f"p_gt_{q.tail_threshold:g}"] = float(np.mean(quantity_draws(idata["posterior"], q) > q.tail_threshold))
         if name in prior:
-            row["prior"] = summarize_draws(prior[name])
+            row["prior"] = prior[name]
         table[name] = row
     return table
 
@@ -58,8 +92,16 @@ def comparisons() -> dict:
     }
 
 
-def format_headline_text(result: dict) -> str:
-    """Terminal table of a fit's headline, diagnostics and comparison rows."""
+def format_headline_text(result: dict, saved: bool = True) -> str:
+    """Terminal table of a fit's headline, diagnostics and comparison rows.
+
+    Parameters
+    ----------
+    result : dict
+        What ``fit`` returns (or ``summary`` reads back from a run).
+    saved : bool
+        True when the command just wrote ``result['path']`` ("Saved: ..."); False when it only read it ("Run: ...").
+    """
     h = result["headline"]
     lines = [
         f"effcompute {result['model']} model, GPT-3's training (2020-05) to {result.get('as_of') or 'the seed date'}",
@@ -111,5 +153,5 @@ def format_headline_text(result: dict) -> str:
     if result.get("excluded"):
         lines.append(f"{len(result['excluded'])} data row(s) not used by this model (see --json 'excluded' for which and why).")
     if "path" in result:
-        lines.append(f"Saved: {result['path']}")
+        lines.append(f"{'Saved' if saved else 'Run'}: {result['path']}")
     return "\n".join(lines)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from effcompute import progress
 from effcompute.data.load import load_dataset
 from effcompute.inference.runs.files import load_run
 from effcompute.inference.runs.fit_workflow import run_fit
-from effcompute.inference.sampling.sampler import log_progress
 from effcompute.inference.summary.headline import format_number
 from effcompute.inference.updating.carry import (
     approximate_update,
@@ -72,9 +72,9 @@ def refit_after_addition(
     fit_args = dict(draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, quiet=quiet)
     before_path = find_run(before_runs, model, seed)
     if before_path is None:
-        log_progress(f"no {model} run on the data before the addition ({previous}); fitting it first", quiet)
         t = time.perf_counter()
-        before_path = Path(run_fit(model, data_dir=before_dir, out_dir=before_runs, **fit_args)["path"])
+        with progress.phase(f"fit {model} on the data before the addition", detail=f"no run on version {previous} yet"):
+            before_path = Path(run_fit(model, data_dir=before_dir, out_dir=before_runs, **fit_args)["path"])
         timings["fit_before_s"] = time.perf_counter() - t
     before_idata, config, before_attrs = load_run(before_path)
     before_ds, after_ds = load_dataset(before_dir), load_dataset(workspace.data_dir)
@@ -92,15 +92,15 @@ def refit_after_addition(
     result["surprise"] = surprise_of_additions(carried, grown, new_releases, seed=seed)
     timings["surprise_s"] = time.perf_counter() - t
     if approximate:
-        log_progress("approximate update: reweighting the previous posterior by the new data...", quiet)
         t = time.perf_counter()
-        approx = approximate_update(before, carried, build_model(before_ds, config).model, after_model, grown.headline_quantities())
+        with progress.silenced(quiet), progress.phase("approximate update", detail="reweighting the previous posterior by the new data"):
+            approx = approximate_update(before, carried, build_model(before_ds, config).model, after_model, grown.headline_quantities())
         timings["approximate_s"] = time.perf_counter() - t
     result["before"] = {"path": str(before_path), "as_of": before_attrs.get("as_of"), "headline": before_attrs["headline"]}
     if exact:
-        log_progress("refitting on the data after the addition...", quiet)
         t = time.perf_counter()
-        after = run_fit(model, data_dir=workspace.data_dir, out_dir=workspace.runs_dir / workspace.head, **fit_args)
+        with progress.silenced(quiet), progress.phase("refit on the data after the addition"):
+            after = run_fit(model, data_dir=workspace.data_dir, out_dir=workspace.runs_dir / workspace.head, **fit_args)
         timings["refit_s"] = time.perf_counter() - t
         result["after"] = {k: after[k] for k in ("path", "converged", "diagnostics", "as_of", "headline")}
     else:
