@@ -40,7 +40,7 @@ def test_help_shows_the_default_value(capsys):
     parser = build_parser()
     fit = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["fit"]
     text = " ".join(fit.format_help().split())
-    assert "(default: 1000)" in text and "(default: 2000)" in text and "(default: 0.9)" in text
+    assert "(default: 1000)" in text and "(default: 2000)" in text and "(default: the model's: 0.95 for evidence and joint" in text
 
 
 def _subcommands(parser, path=()):
