@@ -82,7 +82,7 @@ def add_estimand(log_r, hardware_efficiency, years: float) -> None:
 DISCREPANCY_NU = 4.0
 
 
-def add_discrepancy(log_r, log_measured, scale: float) -> None:
+def add_discrepancy(log_r, log_measured, scale: float, centre: float = 0.0) -> None:
     """``log R - log(product of measured factors) = discrepancy ~ Normal(0, sd)`` with the sd learned.
 
     The sd's prior, sd^2 ~ InvGamma(nu / 2, nu scale^2 / 2), is integrated out exactly: the discrepancy is then
@@ -93,8 +93,8 @@ def add_discrepancy(log_r, log_measured, scale: float) -> None:
     """
     discrepancy = pm.Deterministic(DISCREPANCY, log_r - log_measured)
     pm.Deterministic("discrepancy_multiplier", pt.exp(discrepancy))
-    pm.Deterministic("discrepancy_sd", pt.sqrt((DISCREPANCY_NU * scale**2 + discrepancy**2) / (DISCREPANCY_NU - 1.0)))
-    pm.StudentT(LINK, nu=DISCREPANCY_NU, mu=discrepancy, sigma=scale, observed=pm.Data("link_y", 0.0))
+    pm.Deterministic("discrepancy_sd", pt.sqrt((DISCREPANCY_NU * scale**2 + (discrepancy - centre) ** 2) / (DISCREPANCY_NU - 1.0)))
+    pm.StudentT(LINK, nu=DISCREPANCY_NU, mu=discrepancy - centre, sigma=scale, observed=pm.Data("link_y", 0.0))
 
 
 def joint_quantities(evidence: EvidenceData, trend: TrendData) -> list[Quantity]:
@@ -160,7 +160,7 @@ class JointModel(EffModel):
         log_measured, hardware_efficiency = add_evidence_blocks(self.data.evidence, self.config, self.years, law, suffix=MEASURED)
         log_r = add_trend_block(self.data.trend, self.config, law)
         add_estimand(log_r, hardware_efficiency, self.years)
-        add_discrepancy(log_r, log_measured, self.config.discrepancy_scale)
+        add_discrepancy(log_r, log_measured, self.config.discrepancy_scale, self.config.discrepancy_centre)
 
     def headline_quantities(self) -> list[Quantity]:
         if self.config.unpublished == "factor":

@@ -122,7 +122,8 @@ def test_robustness_variants():
     from effcompute.inference.checks.robustness import variants
 
     names = [n for n, _ in variants(ModelConfig(model="joint"))]
-    assert names == ["discrepancy_scale_0.5", "discrepancy_scale_2", "weak_factor_priors"]
+    assert names == ["discrepancy_scale_0.5", "discrepancy_scale_2", "discrepancy_centre_seed_unpublished", "weak_factor_priors"]
+    assert dict(variants(ModelConfig(model="joint")))["discrepancy_centre_seed_unpublished"]["discrepancy_centre"] == pytest.approx(np.log(np.sqrt(1.5 * 13)))
     assert dict(variants(ModelConfig(model="joint")))["discrepancy_scale_2"] == {"discrepancy_scale": 1.4}
     assert [n for n, _ in variants(ModelConfig(model="evidence"))] == ["weak_factor_priors"]
 

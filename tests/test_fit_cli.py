@@ -198,7 +198,7 @@ def test_check_robustness_refits_each_variant_and_saves_beside_the_run(mocked, m
     run = json.loads(capsys.readouterr().out)["path"]
     assert main(["check", "robustness", run, "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert [v["name"] for v in r["variants"]] == ["discrepancy_scale_0.5", "discrepancy_scale_2", "weak_factor_priors"]
+    assert [v["name"] for v in r["variants"]] == ["discrepancy_scale_0.5", "discrepancy_scale_2", "discrepancy_centre_seed_unpublished", "weak_factor_priors"]
     assert r["target"] == "compute_reduction"
     for v in r["variants"]:
         assert v["compute_reduction_ratio"] > 0 and {"median", "lo80", "hi80"} <= set(v["headline"]["compute_reduction"])
@@ -207,7 +207,7 @@ def test_check_robustness_refits_each_variant_and_saves_beside_the_run(mocked, m
     from effcompute.inference.report.robustness import robustness_section
 
     section = robustness_section(run)
-    assert section is not None and len(section.blocks[0].rows) == 4
+    assert section is not None and len(section.blocks[0].rows) == 5
 
 
 def test_check_robustness_refuses_a_trend_run_in_one_line(mocked, capsys, tmp_path):

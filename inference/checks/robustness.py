@@ -2,7 +2,9 @@
 
 Refit the run's model (same data, same sampling settings) with
 
-- the discrepancy's prior scale halved and doubled (joint model with a discrepancy), and
+- the discrepancy's prior scale halved and doubled, and its centre moved from 0 to seed 002's
+  unpublished-innovations median (log 4.4: the belief that the measured factors leave gains out) (joint model
+  with a discrepancy), and
 - the weakly informative factor priors instead of seed 002's (then no likelihood row is dropped for having
   built a prior),
 
@@ -23,12 +25,20 @@ SHOWN_ROLES = (Role.COMPUTE, Role.HARDWARE)
 ROBUST_MODELS = ("evidence", "joint")
 
 
+def seed_unpublished_log_median() -> float:
+    """log of the median of seed 002's unpublished-innovations factor (1.5x-13x, 80%): its belief in left-out gains."""
+    from effcompute.models.priors import seed002_priors
+
+    return float(seed002_priors()["unpublished"].mu)
+
+
 def variants(config) -> list[tuple[str, dict]]:
     """(name, changed config fields) of every variant that applies to the run's model."""
     out = []
     if config.model == "joint" and config.unpublished == "discrepancy":
         out += [("discrepancy_scale_0.5", {"discrepancy_scale": config.discrepancy_scale * 0.5}),
-                ("discrepancy_scale_2", {"discrepancy_scale": config.discrepancy_scale * 2.0})]
+                ("discrepancy_scale_2", {"discrepancy_scale": config.discrepancy_scale * 2.0}),
+                ("discrepancy_centre_seed_unpublished", {"discrepancy_centre": seed_unpublished_log_median()})]
     if config.prior != "weak":
         out.append(("weak_factor_priors", {"prior": "weak", "priors": {}}))
     return out
