@@ -193,7 +193,7 @@ def plot_tension(idata, title: str = "Tension: top-down over bottom-up R_compute
     return fig
 
 
-def plot_factor_across_runs(runs: dict, factor: str = dims.UNPUBLISHED, prior_from: str | None = None):
+def plot_factor_across_runs(runs: dict, factor: str = dims.MOE, prior_from: str | None = None):
     """One factor's multiplier under the prior and each run's posterior (log axis)."""
     rows = {}
     prior_run = runs.get(prior_from) if prior_from else next(iter(runs.values()))
