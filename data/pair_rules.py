@@ -41,8 +41,8 @@ class PairRule:
     sides: tuple[float, float, float, float] | None = None
 
 
-def _issue(line: int | None, column: str, value, problem: str) -> SchemaIssue:
-    return SchemaIssue(RULES_FILE, line, column, value, problem)
+def _issue(line: int | None, column: str, value, problem: str, file: str = RULES_FILE) -> SchemaIssue:
+    return SchemaIssue(file, line, column, value, problem)
 
 
 def parse_pair_rules(frame: pd.DataFrame) -> dict[str, PairRule]:
@@ -106,7 +106,9 @@ def parse_pair_scale(frame: pd.DataFrame) -> dict[str, tuple[float, float, float
     DataValidationError
         Naming the file, the CSV line, the column and the value of every problem.
     """
-    issue = lambda line, column, value, problem: SchemaIssue(SCALE_FILE, line, column, value, problem)  # noqa: E731
+    def issue(line, column, value, problem):
+        return _issue(line, column, value, problem, SCALE_FILE)
+
     missing = [c for c in SCALE_COLUMNS if c not in frame.columns]
     if missing:
         raise DataValidationError([issue(None, c, None, "column missing") for c in missing])

@@ -86,19 +86,11 @@ def cmd_check_forecast(args) -> int:
 
 
 def cmd_check_robustness(args) -> int:
-    import sys
-
-    from effcompute.inference.checks.robustness import format_robustness, run_robustness
-
-    def progress(msg: str) -> None:
-        if not args.json:
-            print(msg, file=sys.stderr, flush=True)
-
     from effcompute.data.io import write_text_atomic
+    from effcompute.inference.checks.robustness import format_robustness, run_robustness
     from effcompute.inference.report.robustness import robustness_path
 
-    result = run_robustness(args.run, data_dir=args.data, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed, progress=progress,
-                            quiet=args.json)
+    result = run_robustness(args.run, data_dir=args.data, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed)
     result["saved"] = str(write_text_atomic(json.dumps(result, indent=2) + "\n", robustness_path(args.run)))
     print_result(result, args.json, format_robustness)
     return 0

@@ -10,8 +10,8 @@ import pandas as pd
 
 from effcompute import dims
 from effcompute.baseline import GPT3_TRAIN_FLOP
-from effcompute.dates import decimal_year
 from effcompute.data.pair_rules import load_pair_rules, load_pair_scale
+from effcompute.dates import decimal_year
 from effcompute.models.config import ModelConfig, resolve_as_of
 from effcompute.models.priors import seed002_prior_sources
 
@@ -72,8 +72,7 @@ def prior_source_studies(config: ModelConfig) -> dict[str, str]:
 
 def prior_likelihood_overlap(data: EvidenceData, config: ModelConfig) -> set[str]:
     """Studies that both built a factor prior in use and enter the likelihood (empty when priors are independent)."""
-    built = set(prior_source_studies(config)) if config.prior == "seed" else set()
-    return built & set(data.coords[dims.STUDY])
+    return set(prior_source_studies(config)) & set(data.coords[dims.STUDY])
 
 
 def pair_exclusion(row, config: ModelConfig, factors: tuple, rules: dict, overlap: dict) -> str | None:

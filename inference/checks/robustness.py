@@ -49,7 +49,7 @@ def _shown(headline: dict, quantities) -> dict:
     return {q.headline_key: {k: headline[q.headline_key][k] for k in keep} for q in quantities if q.role in SHOWN_ROLES and q.headline_key in headline}
 
 
-def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed=None, progress=None, quiet=False) -> dict:
+def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed=None, quiet=False) -> dict:
     """Refit every variant of the run at ``path``; the JSON-ready result ``check robustness`` prints.
 
     Returns
@@ -63,6 +63,7 @@ def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed
     ValueError
         If the run is not of the evidence or joint model.
     """
+    from effcompute import progress
     from effcompute.inference.runs.files import load_run, rebuild_model
     from effcompute.inference.sampling.gate import check_convergence
     from effcompute.inference.sampling.sampler import fit_model
@@ -70,7 +71,7 @@ def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed
     from effcompute.models.config import ModelConfig
     from effcompute.models.registry import model_class
 
-    idata, config, attrs = load_run(path)
+    _, config, attrs = load_run(path)
     if config.model not in ROBUST_MODELS:
         raise ValueError(f"check robustness needs a run of the {' or '.join(ROBUST_MODELS)} model; {str(path)!r} is a {config.model!r} run")
     original_model = rebuild_model(path, data_dir)
@@ -80,12 +81,10 @@ def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed
     original = attrs["headline"]
     result = {"run": str(path), "model": config.model, "target": target.headline_key, "original": _shown(original, quantities), "variants": []}
     for name, changes in variants(config):
-        if progress:
-            progress(f"robustness: refitting {name}")
-        fields = {**dataclasses.asdict(config), **changes}
-        variant_config = ModelConfig(**fields)
+        variant_config = ModelConfig(**{**dataclasses.asdict(config), **changes})
         model = model_class(config.model)(original_model.dataset, variant_config)
-        fitted, _ = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=model.target_accept, quiet=quiet, predictive=False)
+        with progress.phase(f"refit {name}"):
+            fitted, _ = fit_model(model, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=model.target_accept, quiet=quiet, predictive=False)
         conv = check_convergence(fitted, model.gated_variables())
         headline = headline_table(fitted, model.headline_quantities())
         result["variants"].append({
