@@ -21,12 +21,15 @@ def cmd_check_sbc(args) -> int:
 
     settings = SBCSettings(draws=args.draws, tune=args.tune, chains=args.chains, thin=args.thin)
     log_path = None
+    if args.resume and not args.out:
+        raise ValueError("check sbc --resume: needs --out, the folder whose per-simulation log is continued")
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         log_path = args.out / f"sbc_{args.model}_sims.jsonl"
     fixed = dict(args.fix or [])
     summary, results = run_sbc(
-        args.model, args.sims, args.seed, data_dir=args.data, workers=args.workers, settings=settings, prior=args.prior, log_path=log_path, fixed=fixed
+        args.model, args.sims, args.seed, data_dir=args.data, workers=args.workers, settings=settings, prior=args.prior, log_path=log_path, fixed=fixed,
+        resume=args.resume,
     )
     if args.out:
         summary["files"] = save_sbc(summary, results, args.out)
@@ -127,6 +130,9 @@ def register(subparsers) -> None:
                    help="hold a free parameter at a known value in the simulations (a simulation study; repeatable)")
     s.add_argument("--data", **data_opt)
     s.add_argument("--out", type=path_arg, default=None, help="folder for the summary JSON, ranks CSV, per-simulation log and ECDF plot (default: write no files)")
+    s.add_argument("--resume", action="store_true",
+                   help="continue the run whose per-simulation log is in --out (same model version, data, seed and sampling): "
+                        "logged simulations are kept, the rest are fitted")
     s.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     s.set_defaults(func=cmd_check_sbc)
 

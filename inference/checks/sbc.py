@@ -213,12 +213,16 @@ def summarize(results: list[dict], seed: int = 0) -> dict:
 
 def run_sbc(
     model_name: str, sims: int, seed: int = 1, *, data_dir=None, workers: int | None = None, settings: SBCSettings | None = None,
-    prior: str = "seed", log_path=None, fixed: dict | None = None,
+    prior: str = "seed", log_path=None, fixed: dict | None = None, resume: bool = False,
 ) -> tuple[dict, list[dict]]:
     """Run ``sims`` simulations of one model over ``workers`` processes (default: all cores).
 
-    ``log_path``, if given, receives one JSON line per finished simulation (a partial record survives an interrupted run).
-    ``fixed`` holds some parameters at known values in the simulations (:func:`draw_simulations`).
+    ``log_path``, if given, receives one JSON line per finished simulation (a partial record survives an interrupted run),
+    and a record of the run's identity beside it (:func:`run_record_path`). ``resume`` continues the run that log holds:
+    the simulations it has are kept and not refitted, so one 1,000-simulation SBC can span several sittings (the
+    simulated data sets are the same, because the prior draws are a prefix-stable sequence for a seed and simulation
+    ``i`` is always fitted with seed ``seed * 100_003 + i``). ``fixed`` holds some parameters at known values in the
+    simulations (:func:`draw_simulations`).
 
     Returns
     -------
@@ -232,18 +236,24 @@ def run_sbc(
 
     settings = settings or SBCSettings()
     config = ModelConfig(model=model_name, prior=prior)
+    dataset = load_dataset(data_dir)
+    effmodel = build_model(dataset, config)
+    identity = run_identity(effmodel, dataset.data_hash(), seed, settings, fixed)
+    results = start_log(log_path, identity, resume, sims) if log_path else []
+    done = {r["sim"] for r in results}
     with progress.phase("draw simulated data sets from the prior", detail=f"{sims}"):
-        truth, data = draw_simulations(build_model(load_dataset(data_dir), config), sims, seed, fixed=fixed)
+        truth, data = draw_simulations(effmodel, sims, seed, fixed=fixed)
+    todo = [i for i in range(sims) if i not in done]
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(data_dir, config.to_json(), asdict(settings))) as pool:
         futures = [
-            pool.submit(_run_one, i, seed * 100_003 + i, {n: v[i] for n, v in truth.items()}, data[i]) for i in range(sims)
+            pool.submit(_run_one, i, seed * 100_003 + i, {n: v[i] for n, v in truth.items()}, data[i]) for i in todo
         ]
-        results = []
-        log = open(log_path, "w") if log_path else None
+        log = open(log_path, "a") if log_path else None
         try:
-            with progress.phase("simulations", total=sims, detail=f"{model_name} model, {workers} worker(s)") as step:
+            resumed = f", {len(done)} already in the log" if done else ""
+            with progress.phase("simulations", total=len(todo), detail=f"{model_name} model, {workers} worker(s){resumed}") as step:
                 for future in as_completed(futures):
                     results.append(future.result())
                     if log:
@@ -256,8 +266,78 @@ def run_sbc(
         results.sort(key=lambda r: r["sim"])
     summary = summarize(results, seed)
     summary.update(model=model_name, seed=seed, workers=workers, wall_seconds=time.perf_counter() - t0, settings=asdict(settings), prior=prior,
-                   fixed=dict(fixed or {}))
+                   fixed=dict(fixed or {}), resumed_from_log=len(done))
     return summary, results
+
+
+class ResumeError(ValueError):
+    """An SBC log that cannot be continued (or would be overwritten) by the run asked for."""
+
+
+def run_record_path(log_path) -> Path:
+    """The identity record kept beside a simulation log: ``sbc_<model>_sims.jsonl`` -> ``sbc_<model>_sims.run.json``."""
+    log_path = Path(log_path)
+    return log_path.with_name(log_path.stem + ".run.json")
+
+
+def run_identity(effmodel, data_hash: str, seed: int, settings: SBCSettings, fixed: dict | None) -> dict:
+    """What must match for two sittings to be one SBC run: model id (name, config, version), data, seed, sampling."""
+    return {
+        "model": effmodel.name, "model_id": effmodel.model_id(), "data_hash": data_hash, "seed": seed,
+        "settings": asdict(settings), "fixed": dict(sorted((fixed or {}).items())),
+    }
+
+
+def start_log(log_path, identity: dict, resume: bool, sims: int) -> list[dict]:
+    """Prepare ``log_path`` for a run; return the simulations already done (empty unless ``resume``).
+
+    A new run refuses to overwrite a log that holds simulations; ``resume`` refuses a log whose run differs
+    (another model version, data set, seed or sampling setting), naming the field.
+    """
+    log_path = Path(log_path)
+    record = run_record_path(log_path)
+    has_log = log_path.exists() and log_path.stat().st_size > 0
+    if not resume:
+        if has_log:
+            raise ResumeError(f"{log_path}: already holds simulations; pass --resume to continue that run, or choose another --out")
+        record.write_text(json.dumps(identity, indent=2) + "\n")
+        log_path.write_text("")
+        return []
+    if not has_log:
+        raise ResumeError(f"{log_path}: no simulation log to resume; run without --resume to start one")
+    if not record.exists():
+        raise ResumeError(f"{record}: missing, so the run in {log_path.name} cannot be checked; start a new run in another --out")
+    try:
+        previous = json.loads(record.read_text())
+    except json.JSONDecodeError as err:
+        raise ResumeError(f"{record}: not valid JSON ({err.msg} at line {err.lineno})") from None
+    for field, value in identity.items():
+        if previous.get(field) != value:
+            raise ResumeError(f"{record}: field {field!r} is {previous.get(field)!r} in the logged run but {value!r} in this one; "
+                              "resume only with the same model version, data, seed and sampling settings")
+    done = _logged_results(log_path)
+    seen = [r["sim"] for r in done]
+    if len(seen) != len(set(seen)):
+        raise ResumeError(f"{log_path}: simulation {next(i for i in seen if seen.count(i) > 1)} appears twice")
+    return [r for r in done if r["sim"] < sims]
+
+
+def _logged_results(log_path: Path) -> list[dict]:
+    """The log's simulation records; a last line cut short (the run was killed while writing it) is dropped from
+    the file, so that simulation is refitted."""
+    lines = log_path.read_text().splitlines(keepends=True)
+    records = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+            record["sim"], record["ranks"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            if number == len(lines) and not line.endswith("\n"):
+                log_path.write_text("".join(lines[:-1]))
+                break
+            raise ResumeError(f"{log_path}: line {number} is not a simulation record; the log cannot be resumed") from None
+        records.append(record)
+    return records
 
 
 def results_from_log(path) -> list[dict]:
