@@ -119,16 +119,15 @@ def answer_block(src: Sources) -> str:
         f"{quote_row(t['compute_reduction_topdown'])} |",
         f"| hardware reduction since GPT-3 | **{quote_row(j['hardware_reduction'])}** | {quote_row(e['hardware_reduction'])} | |",
         f"| compute halving time (MMLU 5-shot) | {quote_row(j['halving_time_months'], 'months')} | "
-        f"{quote_row(e['halving_time_months'], 'months')} | {quote_row(t['halving_time_months'], 'months')} |",
+        f"{quote_row(e['halving_time_months_bottom_up'], 'months')} | {quote_row(t['halving_time_months'], 'months')} |",
     ]
     text = f"""{chr(10).join(rows)}
 
 Quote the joint figures. R_compute is GPT-3's training FLOP over the compute-optimal-equivalent FLOP a mean
 release needs today to reach GPT-3's MMLU 5-shot; R_hardware multiplies it by the hardware-efficiency gain (MFU
-and number format, {quote(j['hardware_efficiency']['median'])}x). The measured factors (Transformer++,
-mixture-of-experts, Chinchilla as GPT-3's allocation penalty under the loss law, data quality) explain it up to a
-learned discrepancy of {quote_row(_ratio(j['discrepancy']))}; the two routes are diagnostics, and fitted apart
-they differ by {quote_row(_ratio(src.tension['log_ratio']))} (top-down over bottom-up). Halving or doubling the
+and number format, {quote(j['hardware_efficiency']['median'])}x). The measured factors (Transformer++, mixture-of-experts,
+Chinchilla as GPT-3's allocation penalty under the loss law, data quality) explain it up to a learned discrepancy of {quote_row(_ratio(j['discrepancy']))}; the two routes are diagnostics, and fitted apart,
+top-down over bottom-up, they differ by {quote_row(_ratio(src.tension['log_ratio']))}. Halving or doubling the
 discrepancy's prior scale moves the joint compute reduction by {rob['scale_moves']}; two beliefs no data here check
 move it more: centring the discrepancy at seed 002's guess of unpublished gains gives {rob['centred']}, and weak
 factor priors instead of seed 002's give {rob['weak']}, because the bottom-up route is still mostly its priors
@@ -142,8 +141,8 @@ factor priors instead of seed 002's give {rob['weak']}, because the bottom-up ro
 ROBUSTNESS_LABELS = {
     "discrepancy_scale_0.5": "discrepancy scale halved",
     "discrepancy_scale_2": "discrepancy scale doubled",
-    "discrepancy_centre_seed": "discrepancy centred at seed 002's unpublished median",
-    "weak_priors": "weak factor priors (HalfNormal(1.5) on each log-gain; the prior sources' rows then enter)",
+    "discrepancy_centre_seed_unpublished": "discrepancy centred at seed 002's unpublished median",
+    "weak_factor_priors": "weak factor priors (HalfNormal(1.5) on each log-gain; the prior sources' rows then enter)",
 }
 
 
@@ -160,7 +159,7 @@ def robustness_summary(result: dict) -> dict:
         return f"{quote(v['headline'][target]['median'])}x{mark}"
 
     moves = sorted(abs(by_name[n]["compute_reduction_ratio"] - 1) * 100 for n in ("discrepancy_scale_0.5", "discrepancy_scale_2"))
-    return {"scale_moves": f"{moves[0]:.0f}-{moves[1]:.0f}%", "centred": median_of("discrepancy_centre_seed"), "weak": median_of("weak_priors")}
+    return {"scale_moves": f"{moves[0]:.0f}-{moves[1]:.0f}%", "centred": median_of("discrepancy_centre_seed_unpublished"), "weak": median_of("weak_factor_priors")}
 
 
 def robustness_block(src: Sources) -> str:
@@ -169,7 +168,7 @@ def robustness_block(src: Sources) -> str:
     lines = ["| variant | compute reduction | ratio to the run's median | gate |", "| --- | --- | --- | --- |",
              f"| the run | {quote_row(result['original'][target])} | 1.00 | passed |"]
     for v in result["variants"]:
-        changes = ", ".join(f"{k} {val:g}" for k, val in v.get("changes", {}).items() if isinstance(val, (int, float)))
+        changes = ", ".join(f"{k} {val:.3g}" for k, val in v.get("changes", {}).items() if isinstance(val, (int, float)))
         label = ROBUSTNESS_LABELS.get(v["name"], v["name"]) + (f" ({changes})" if changes else "")
         gate = "passed" if v["converged"] else "; ".join(v["failures"]) or "failed"
         lines.append(f"| {label} | {quote_row(v['headline'][target])} | {v['compute_reduction_ratio']:.2f} | {gate} |")
@@ -191,7 +190,7 @@ def results_block(src: Sources) -> str:
     rows = [
         ("**compute reduction since GPT-3**", f"**{cell(j, 'compute_reduction')}**", cell(e, "compute_reduction"), cell(t, "compute_reduction_topdown")),
         ("**hardware reduction since GPT-3**", f"**{cell(j, 'hardware_reduction')}**", cell(e, "hardware_reduction"), ""),
-        ("compute halving time, MMLU 5-shot", cell(j, "halving_time_months", "months"), cell(e, "halving_time_months", "months"),
+        ("compute halving time, MMLU 5-shot (evidence: bottom-up)", cell(j, "halving_time_months", "months"), cell(e, "halving_time_months_bottom_up", "months"),
          cell(t, "halving_time_months", "months")),
         ("compute halving time, pooled over benchmarks", cell(j, "halving_time_months_pooled", "months"), "",
          cell(t, "halving_time_months_pooled", "months")),
@@ -268,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         docs = generate(args.runs, args.root)
+    except KeyError as err:
+        print(f"effcompute.docs: a run in {args.runs} has no headline quantity {err}; refit it with this version", file=sys.stderr)
+        return 2
     except (ValueError, OSError) as err:  # DocsError, and a run file another version cannot read
         print(f"effcompute.docs: {err}", file=sys.stderr)
         return 2
