@@ -192,3 +192,20 @@ def test_a_simulation_study_refuses_a_parameter_the_model_does_not_have(models):
         sbc.draw_simulations(models["trend"], 2, seed=1, fixed={"banana": 1.0})
     truth, _ = sbc.draw_simulations(models["trend"], 2, seed=1, fixed={"g_oom_per_year": 0.3})
     assert np.allclose(truth["g_oom_per_year"], 0.3)
+
+
+def test_the_simultaneous_ecdf_band_holds_its_probability_for_uniform_values():
+    from effcompute.inference.checks.ecdf_band import ecdf_band, inside_probability
+
+    n, prob = 200, 0.95
+    z, lower, upper = ecdf_band(n, prob)
+    assert np.all(lower <= z) and np.all(z <= upper) and np.all(np.diff(z) > 0)
+    exact = inside_probability(n, z, np.round(lower * n).astype(int), np.round(upper * n).astype(int))
+    assert prob <= exact < prob + 0.01
+    rng = np.random.default_rng(0)
+    u = np.sort(rng.uniform(size=(4000, n)), axis=1)
+    ecdf = np.stack([np.searchsorted(row, z, side="right") / n for row in u])
+    inside = np.mean(np.all((ecdf >= lower - 1e-12) & (ecdf <= upper + 1e-12), axis=1))
+    assert abs(inside - exact) < 0.015  # 4,000 simulated samples: the exact probability is what they show
+    with pytest.raises(ValueError, match="ecdf_band needs n >= 1"):
+        ecdf_band(0, 0.95)

@@ -13,8 +13,8 @@ simulated data in with ``compiled.with_data`` (all observations are
 ``pm.Data`` containers). Simulations whose fit diverged are kept and counted.
 
 Uniformity of the ranks is judged by the ECDF of the randomized fractional
-ranks against simultaneous confidence bands (Sailynoja et al. 2022) from
-``arviz.stats.ecdf_utils``. A parameter is ``in_band`` when its ECDF stays in
+ranks against simultaneous confidence bands (Sailynoja et al. 2022,
+:mod:`effcompute.inference.checks.ecdf_band`). A parameter is ``in_band`` when its ECDF stays in
 the band at level 1 - 0.05 / K (K ranked quantities), so that all K bands
 hold together with probability >= 95% under calibration; ``passed`` means
 every quantity is in band.
@@ -33,6 +33,7 @@ import numpy as np
 import pymc as pm
 
 from effcompute import progress
+from effcompute.inference.checks.ecdf_band import ecdf_band
 from effcompute.inference.sampling.simulate import observed_data_names
 
 LOGLIK = "log_likelihood"
@@ -166,15 +167,6 @@ def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:
 def fractional_ranks(ranks: np.ndarray, kept: int, rng) -> np.ndarray:
     """Ranks in 0..kept as randomized values in (0, 1), exactly uniform under calibration."""
     return (np.asarray(ranks) + rng.uniform(size=len(ranks))) / (kept + 1)
-
-
-def ecdf_band(n: int, prob: float, points: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Evaluation points and the simultaneous ``prob`` band of the ECDF of ``n`` uniform values."""
-    from arviz.stats.ecdf_utils import ecdf_confidence_band
-
-    z = np.linspace(0, 1, points + 2)[1:-1]
-    lower, upper = ecdf_confidence_band(n, z, z, prob=prob, method="optimized", rvs=None, random_state=0)
-    return z, lower, upper
 
 
 def summarize(results: list[dict], seed: int = 0) -> dict:
