@@ -91,8 +91,8 @@ def run_influence(path, *, data_dir=None, top: int = 10, refit: bool = False) ->
     from effcompute.inference.runs.files import load_run, rebuild_model
 
     with progress.phase("load the run and rebuild its model"):
-        idata, config, _ = load_run(path)
-        model = rebuild_model(path, data_dir)
+        idata, config, attrs = load_run(path)
+        model = rebuild_model(path, data_dir, loaded=(config, attrs))
         dataset = load_dataset(data_dir)
     with progress.phase("log prior and log-likelihood of every draw"):
         add_log_prior_and_likelihood(idata, model.model)

@@ -74,7 +74,7 @@ def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed
     _, config, attrs = load_run(path)
     if config.model not in ROBUST_MODELS:
         raise ValueError(f"check robustness needs a run of the {' or '.join(ROBUST_MODELS)} model; {str(path)!r} is a {config.model!r} run")
-    original_model = rebuild_model(path, data_dir)
+    original_model = rebuild_model(path, data_dir, loaded=(config, attrs))
     quantities = original_model.headline_quantities()
     target = next(q for q in quantities if q.role == TARGET_ROLE)
     seed = int(attrs.get("seed", 1)) if seed is None else seed

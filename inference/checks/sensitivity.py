@@ -115,7 +115,7 @@ def run_sensitivity(path, *, data_dir=None, against=None) -> dict:
 
     with progress.phase("load the run and rebuild its model"):
         idata, config, attrs = load_run(path)
-        model = rebuild_model(path, data_dir)
+        model = rebuild_model(path, data_dir, loaded=(config, attrs))
     with progress.phase("log prior and log-likelihood of every draw"):
         add_log_prior_and_likelihood(idata, model.model)
     with progress.phase("power-scaling", detail="prior and likelihood"):

@@ -131,19 +131,21 @@ def check_model_id(path, attrs: dict, config_json: str) -> None:
         raise ValueError(f"{str(path)!r}: model id {stored} does not match its model, config and version ({expected}); the run's attributes were edited")
 
 
-def rebuild_model(path, data_dir=None):
+def rebuild_model(path, data_dir=None, loaded: tuple | None = None):
     """Rebuild a run's model from its stored config and the data it was fitted on.
+
+    ``loaded``: the run's ``(config, attrs)`` when the caller has already read it with :func:`load_run`.
 
     Raises
     ------
     ValueError
         If the data's hash differs from the one stored in the run.
     """
+    from effcompute import __version__
     from effcompute.models import build_model
     from effcompute.models.registry import model_class
 
-    _, config, attrs = load_run(path)
-    from effcompute import __version__
+    config, attrs = loaded if loaded is not None else load_run(path)[1:]
 
     if attrs["versions"]["effcompute"] != __version__:
         raise ValueError(f"{str(path)!r} was fitted with effcompute {attrs['versions']['effcompute']}, this is {__version__}: its model may differ; refit it")
