@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from effcompute.models.base import Role
+
 ROUTES = ("joint", "evidence", "trend")
 
 
@@ -38,6 +40,32 @@ class Sources:
 
     headlines: dict  # model -> headline dict as fitted (run attrs)
     attrs: dict  # model -> run attrs
+    quantities: dict  # model -> its headline Quantity list (roles say what each answers)
+
+    def row(self, model: str, role: str, *, required: bool = True) -> dict | None:
+        """The summary (median, lo80, hi80, ...) of the first quantity of ``model`` with ``role``, as a multiplier
+        where the model stores a log ratio."""
+        from effcompute.inference.summary.tension import LOG_RATIO
+
+        q = next((q for q in self.quantities[model] if q.role == role and q.headline_key in self.headlines[model]), None)
+        if q is None:
+            if required:
+                raise DocsError(f"the {model} run reports no {role}; refit it with this version")
+            return None
+        row = self.headlines[model][q.headline_key]
+        return _ratio(row) if q.unit == LOG_RATIO else row
+
+    def rows(self, model: str, role: str) -> list[tuple[str, dict]]:
+        """(display name, summary) of every quantity of ``model`` with ``role``, in model order; the display name
+        of a factor's element (Transformer++, mixture of experts, ...) where the quantity selects one."""
+        from effcompute.inference.plots.style import LABELS
+
+        def name(q) -> str:
+            element = next(iter((q.select or {}).values()), None)
+            return LABELS.get(element, q.label)
+
+        return [(name(q), self.headlines[model][q.headline_key]) for q in self.quantities[model]
+                if q.role == role and q.headline_key in self.headlines[model]]
     tension: dict  # tension_between_runs(evidence, trend)
     robustness: dict  # the saved `check robustness` result of the joint run
 
@@ -85,14 +113,16 @@ def _load(runs: Path) -> Sources:
         robustness = json.loads(robustness_path.read_text())
     except json.JSONDecodeError as err:
         raise DocsError(f"{robustness_path}: not valid JSON ({err.msg} at line {err.lineno})") from None
-    joint = loaded["joint"][1]["headline"]
-    target = robustness.get("target", "compute_reduction")
+    joint, target = loaded["joint"][1]["headline"], robustness.get("target")
+    if target not in joint or target not in robustness.get("original", {}):
+        raise DocsError(f"{robustness_path}: field 'target' is {target!r}, not a quantity of {runs / 'joint_seed1.nc'}; rerun `effcompute check robustness`")
     if not np.isclose(robustness["original"][target]["median"], joint[target]["median"], rtol=1e-9):
         raise DocsError(f"{robustness_path}: field 'original' ({target} median {robustness['original'][target]['median']:.4g}) is from "
                         f"another run than {runs / 'joint_seed1.nc'} ({joint[target]['median']:.4g}); rerun `effcompute check robustness`")
     (ev, ev_attrs), (tr, tr_attrs) = loaded["evidence"], loaded["trend"]
     tension = tension_between_runs(ev, quantities_from_roles(ev_attrs["roles"]), tr, quantities_from_roles(tr_attrs["roles"]))
-    return Sources({m: a["headline"] for m, (_, a) in loaded.items()}, {m: a for m, (_, a) in loaded.items()}, tension, robustness)
+    return Sources({m: a["headline"] for m, (_, a) in loaded.items()}, {m: a for m, (_, a) in loaded.items()},
+                   {m: quantities_from_roles(a["roles"]) for m, (_, a) in loaded.items()}, tension, robustness)
 
 
 def provenance(src: Sources) -> str:
@@ -110,32 +140,33 @@ def _ratio(log_summary: dict) -> dict:
 
 def answer_block(src: Sources) -> str:
     """README's answer: the three headline rows, which number to quote, the routes and the robustness range."""
-    j, e, t = (src.headlines[m] for m in ROUTES)
     rob = robustness_summary(src.robustness)
+    joint_compute = src.row("joint", Role.COMPUTE)
     rows = [
         "| | the estimate (joint) | route: measured factors alone (evidence) | route: benchmark trend alone (trend) |",
         "| --- | --- | --- | --- |",
-        f"| compute reduction since GPT-3 | **{quote_row(j['compute_reduction'])}** | {quote_row(e['compute_reduction'])} | "
-        f"{quote_row(t['compute_reduction_topdown'])} |",
-        f"| hardware reduction since GPT-3 | **{quote_row(j['hardware_reduction'])}** | {quote_row(e['hardware_reduction'])} | |",
-        f"| compute halving time (MMLU 5-shot) | {quote_row(j['halving_time_months'], 'months')} | "
-        f"{quote_row(e['halving_time_months_bottom_up'], 'months')} | {quote_row(t['halving_time_months'], 'months')} |",
+        f"| compute reduction since GPT-3 | **{quote_row(joint_compute)}** | {quote_row(src.row('evidence', Role.COMPUTE))} | "
+        f"{quote_row(src.row('trend', Role.COMPUTE_TOPDOWN))} |",
+        f"| hardware reduction since GPT-3 | **{quote_row(src.row('joint', Role.HARDWARE))}** | "
+        f"{quote_row(src.row('evidence', Role.HARDWARE))} | |",
+        f"| compute halving time (MMLU 5-shot) | {quote_row(src.row('joint', Role.HALVING_TOPDOWN), 'months')} | "
+        f"{quote_row(src.row('evidence', Role.HALVING_BOTTOM_UP), 'months')} | {quote_row(src.row('trend', Role.HALVING_TOPDOWN), 'months')} |",
     ]
-    text = f"""{chr(10).join(rows)}
+    return f"""{chr(10).join(rows)}
 
 Quote the joint figures. R_compute is GPT-3's training FLOP over the compute-optimal-equivalent FLOP a mean
 release needs today to reach GPT-3's MMLU 5-shot; R_hardware multiplies it by the hardware-efficiency gain (MFU
-and number format, {quote(j['hardware_efficiency']['median'])}x). The measured factors (Transformer++, mixture-of-experts,
-Chinchilla as GPT-3's allocation penalty under the loss law, data quality) explain it up to a learned discrepancy of {quote_row(_ratio(j['discrepancy']))}; the two routes are diagnostics, and fitted apart,
+and number format, {quote(src.row('joint', Role.HARDWARE_EFFICIENCY)['median'])}x). The measured factors (Transformer++, mixture-of-experts,
+Chinchilla as GPT-3's allocation penalty under the loss law, data quality) explain it up to a learned
+discrepancy of {quote_row(src.row('joint', Role.TENSION))}; the two routes are diagnostics, and fitted apart,
 top-down over bottom-up, they differ by {quote_row(_ratio(src.tension['log_ratio']))}. Halving or doubling the
 discrepancy's prior scale moves the joint compute reduction by {rob['scale_moves']}; two beliefs no data here check
 move it more: centring the discrepancy at seed 002's guess of unpublished gains gives {rob['centred']}, and weak
 factor priors instead of seed 002's give {rob['weak']}, because the bottom-up route is still mostly its priors
 (`effcompute check robustness`, [docs/results.md](docs/results.md)). Quote
-{quote(j['compute_reduction']['median'])}x with that range beside it.
+{quote(joint_compute['median'])}x with that range beside it.
 
 {provenance(src)}"""
-    return text
 
 
 ROBUSTNESS_LABELS = {
@@ -177,44 +208,36 @@ def robustness_block(src: Sources) -> str:
 
 def results_block(src: Sources) -> str:
     """docs/results.md's table of the current figures: the joint estimate and both routes, row by row."""
-    j, e, t = (src.headlines[m] for m in ROUTES)
 
-    def cell(h: dict, key: str, unit: str = "x") -> str:
-        return quote_row(h[key], unit) if key in h else ""
+    def cell(model: str, role: str, unit: str = "x") -> str:
+        row = src.row(model, role, required=False)
+        return quote_row(row, unit) if row is not None else ""
 
-    def factors(h: dict) -> str:
-        keys = ("transformer_pp_multiplier", "moe_multiplier", "data_quality_multiplier")
-        return " / ".join(f"{quote(h[k]['median'])}x" for k in keys) if all(k in h for k in keys) else ""
+    def factors(model: str) -> str:
+        return ", ".join(f"{label} {quote(row['median'])}x" for label, row in src.rows(model, Role.FACTOR))
 
-    mmlu = next((k for k in sorted(j) if re.fullmatch(r"log10_flop_to_match_gpt3_mmlu", k)), None)
     rows = [
-        ("**compute reduction since GPT-3**", f"**{cell(j, 'compute_reduction')}**", cell(e, "compute_reduction"), cell(t, "compute_reduction_topdown")),
-        ("**hardware reduction since GPT-3**", f"**{cell(j, 'hardware_reduction')}**", cell(e, "hardware_reduction"), ""),
-        ("compute halving time, MMLU 5-shot (evidence: bottom-up)", cell(j, "halving_time_months", "months"), cell(e, "halving_time_months_bottom_up", "months"),
-         cell(t, "halving_time_months", "months")),
-        ("compute halving time, pooled over benchmarks", cell(j, "halving_time_months_pooled", "months"), "",
-         cell(t, "halving_time_months_pooled", "months")),
-        ("frontier (90% quantile of release and lab effects)", cell(j, "compute_reduction_topdown_frontier"), "",
-         cell(t, "compute_reduction_topdown_frontier")),
-        ("product of the measured factors (route diagnostic)", cell(j, "compute_reduction_measured"), cell(e, "compute_reduction"), ""),
-        ("discrepancy: R_compute / product of the measured factors", quote_row(_ratio(j['discrepancy'])), "", ""),
-        ("Transformer++ / MoE / data quality multipliers", factors(j), factors(e), ""),
-        ("Chinchilla = GPT-3's allocation penalty (loss law)", cell(j, "gpt3_allocation_penalty"), cell(e, "chinchilla_multiplier"),
-         cell(t, "gpt3_allocation_penalty")),
-        ("hardware-efficiency gain (MFU, number format)", cell(j, "hardware_efficiency"), cell(e, "hardware_efficiency"), ""),
-        ("compute-optimal FLOP to match GPT-3's MMLU, latest release date", cell(j, mmlu, "log10") if mmlu else "", "",
-         cell(t, mmlu, "log10") if mmlu else ""),
+        ("**compute reduction since GPT-3**", f"**{cell('joint', Role.COMPUTE)}**", cell("evidence", Role.COMPUTE), cell("trend", Role.COMPUTE_TOPDOWN)),
+        ("**hardware reduction since GPT-3**", f"**{cell('joint', Role.HARDWARE)}**", cell("evidence", Role.HARDWARE), ""),
+        ("compute halving time, MMLU 5-shot (evidence: bottom-up)", cell("joint", Role.HALVING_TOPDOWN, "months"),
+         cell("evidence", Role.HALVING_BOTTOM_UP, "months"), cell("trend", Role.HALVING_TOPDOWN, "months")),
+        ("compute halving time, pooled over benchmarks", cell("joint", Role.HALVING_POOLED, "months"), "", cell("trend", Role.HALVING_POOLED, "months")),
+        ("frontier (90% quantile of release and lab effects)", cell("joint", Role.COMPUTE_TOPDOWN_FRONTIER), "",
+         cell("trend", Role.COMPUTE_TOPDOWN_FRONTIER)),
+        ("product of the measured factors (route diagnostic)", cell("joint", Role.COMPUTE_MEASURED), cell("evidence", Role.COMPUTE), ""),
+        ("discrepancy: R_compute / product of the measured factors", cell("joint", Role.TENSION), "", ""),
+        ("factor multipliers (medians)", factors("joint"), factors("evidence"), ""),
+        ("GPT-3's allocation penalty under the loss law (the Chinchilla factor)", cell("joint", Role.ALLOCATION_PENALTY), "",
+         cell("trend", Role.ALLOCATION_PENALTY)),
+        ("hardware-efficiency gain (MFU, number format)", cell("joint", Role.HARDWARE_EFFICIENCY), cell("evidence", Role.HARDWARE_EFFICIENCY), ""),
+        ("compute-optimal FLOP to match GPT-3's MMLU at the latest release date", cell("joint", Role.FLOP_TO_MATCH, "log10"), "",
+         cell("trend", Role.FLOP_TO_MATCH, "log10")),
     ]
     lines = ["| quantity | joint (the estimate) | route: evidence alone (measured factors) | route: trend alone |", "| --- | --- | --- | --- |"]
     lines += [f"| {' | '.join(r)} |" for r in rows]
     r = src.tension["log_ratio"]
-    lines.append("")
-    lines.append(f"Routes fitted apart (`effcompute tension EVIDENCE_RUN TREND_RUN`): top-down over bottom-up "
-                 f"{quote_row(_ratio(r))}, P(top-down below bottom-up) = {src.tension['p_topdown_below']:.0%}.")
-    lines.append("")
-    lines.append(gate_line(src))
-    lines.append("")
-    lines.append(provenance(src))
+    lines += ["", f"Routes fitted apart (`effcompute tension EVIDENCE_RUN TREND_RUN`): top-down over bottom-up "
+                  f"{quote_row(_ratio(r))}, P(top-down below bottom-up) = {src.tension['p_topdown_below']:.0%}.", "", gate_line(src), "", provenance(src)]
     return "\n".join(lines)
 
 
