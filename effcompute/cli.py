@@ -10,7 +10,6 @@ disk, a file this user may not write) or 1 (failed check, internal failure);
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import warnings
 from pathlib import Path
@@ -322,27 +321,8 @@ def _command_modules():
     return [cli_workspace.register, cli_report.register, cli_check.register, cli_growth.register]
 
 
-def fix_hash_seed() -> None:
-    """Run this command again with ``PYTHONHASHSEED=0`` when Python chose a random hash seed.
-
-    PyTensor's rewrites visit some nodes in the iteration order of sets, which follows the hash seed, so the
-    numba-compiled log-density nutpie samples can differ in its last bits from one process to the next; NUTS
-    trajectories then part, and the same command with the same ``--seed`` prints other Monte Carlo digits
-    (docs/results.md, "Reproducibility"). A fixed hash seed makes a command's numbers the same in every process.
-    A hash seed the user set is kept.
-    """
-    if "PYTHONHASHSEED" in os.environ or os.name != "posix":
-        return
-    os.environ["PYTHONHASHSEED"] = "0"
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "effcompute", *sys.argv[1:]])
-
-
 def main(argv=None) -> int:
     """Entry point of the ``effcompute`` console script (``argv`` None); tests pass ``argv`` and run in-process."""
-    if argv is None:
-        fix_hash_seed()
     warnings.filterwarnings("ignore", category=FutureWarning, module="arviz")
     argv, debug = split_debug(list(sys.argv[1:] if argv is None else argv))
     quiet = QUIET_FLAG in argv

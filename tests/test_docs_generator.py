@@ -59,21 +59,16 @@ def _console_script() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "effcompute"]
 
 
-def test_the_command_line_fixes_the_hash_seed_of_its_process():
-    """A random hash seed changes the compiled graph's last bits, and with them the Monte Carlo digits."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
-    code = "import os, sys; from effcompute import cli; sys.argv = ['effcompute', '--version']; cli.fix_hash_seed(); print('no re-exec')"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    assert out.stdout.strip().startswith("effcompute ") and "no re-exec" not in out.stdout  # re-ran as `python -m effcompute --version`
-    kept = subprocess.run([sys.executable, "-c", code], env={**env, "PYTHONHASHSEED": "7"}, capture_output=True, text=True, timeout=120)
-    assert kept.stdout.strip() == "no re-exec"
-
-
 @pytest.mark.slow
 def test_readme_matches_a_fresh_run_of_the_quick_start(tmp_path):
-    """README's first command, `effcompute fit` (the joint model, seed 1, default settings), in a process of its own,
-    prints README's joint column."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}  # as a user's shell has it
+    """README's first command, `effcompute fit` (the joint model, seed 1, default settings), as on a fresh machine,
+    prints README's joint column.
+
+    On a fresh machine PyTensor's numba cache is empty, so the quick start compiles the log-density afresh; a later
+    process loads it from the cache, whose code differs in the last bits (docs/results.md, "Reproducibility").
+    Earlier tests in this run have filled the cache, so the fit here runs with the cache off, which compiles afresh.
+    """
+    env = {**os.environ, "PYTENSOR_FLAGS": ",".join(filter(None, [os.environ.get("PYTENSOR_FLAGS", ""), "numba__cache=False"]))}
     done = subprocess.run([*_console_script(), "--quiet", "fit", "--out", str(tmp_path), "--json"], env=env, capture_output=True, text=True,
                           timeout=1800)
     assert done.returncode == 0, done.stderr[-2000:]
