@@ -76,7 +76,7 @@ def quote(v: float, unit: str = "") -> str:
         return "-"
     if unit == "months":
         return f"{v:.1f}"
-    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.3g}"
+    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:#.3g}"
 
 
 def quote_row(row: dict, unit: str = "x") -> str:

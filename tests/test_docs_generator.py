@@ -24,7 +24,7 @@ def test_numbers_are_quoted_as_the_documents_quote_them():
     assert docs.quote_row({"median": 1.2113, "lo80": 0.631, "hi80": 2.5568}) == "1.21x (0.631-2.56)"
     assert docs.quote_row({"median": 8.509, "lo80": 6.46, "hi80": 11.70}, "months") == "8.5 months (6.5-11.7)"
     assert docs.quote_row({"median": 21.7466, "lo80": 21.4626, "hi80": 21.9904}, "log10") == "10^21.75 (21.46-21.99)"
-    assert docs.quote(1071.4) == "1,071" and docs.quote(float("nan")) == "-"
+    assert docs.quote(1071.4) == "1,071" and docs.quote(6.0) == "6.00" and docs.quote(float("nan")) == "-"
 
 
 def test_a_block_is_replaced_between_its_markers_and_only_there():
