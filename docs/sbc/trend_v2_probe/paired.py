@@ -2,16 +2,18 @@
 if short fits were biased, the ranks would differ systematically. Output: paired.txt.
 
     effcompute check sbc --model trend --sims 40 --seed 1 --workers 1 --tune 1500 --draws 800 --thin 8 --out docs/sbc/trend_v2_probe/long_tune
-    python docs/sbc/trend_v2_probe/paired.py docs/sbc/trend_v2_1000/sbc_trend_sims.jsonl docs/sbc/trend_v2_probe/long_tune/sbc_trend_sims.jsonl
+    python docs/sbc/trend_v2_probe/paired.py docs/sbc/trend_v2_1000/sbc_trend_ranks.csv docs/sbc/trend_v2_probe/long_tune/sbc_trend_ranks.csv
 """
-import json
 import sys
 
 import numpy as np
+import pandas as pd
 
 
 def by_sim(path):
-    return {r["sim"]: r for r in map(json.loads, open(path))}
+    """Simulation -> {"ranks": {quantity: rank}} from an SBC ranks CSV."""
+    frame = pd.read_csv(path).set_index("sim")
+    return {int(i): {"ranks": row.to_dict()} for i, row in frame.iterrows()}
 
 
 short, long_ = by_sim(sys.argv[1]), by_sim(sys.argv[2])

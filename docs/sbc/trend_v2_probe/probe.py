@@ -1,7 +1,7 @@
 """Refit the trend v2 SBC simulations whose MMLU-rate ranks were highest with 4 chains (another seed, 1,000 tuning
 steps): do several chains agree (R-hat), and where does the truth fall in their posterior? Output: probe.txt.
 
-    python docs/sbc/trend_v2_probe/probe.py docs/sbc/trend_v2_1000/sbc_trend_sims.jsonl 6
+    python docs/sbc/trend_v2_probe/probe.py docs/sbc/trend_v2_1000/sbc_trend_sims.jsonl 6   (the per-simulation log, kept beside a run; not in git)
 """
 import json
 import sys
