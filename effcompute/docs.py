@@ -106,7 +106,9 @@ def _load(runs: Path) -> Sources:
     hashes = {m: a["data_hash"] for m, (_, a) in loaded.items()}
     if len(set(hashes.values())) != 1:
         raise DocsError(f"{runs}: the runs were fitted on different data (data_hash {hashes}); refit them on one data set")
-    robustness_path = runs / "joint_seed1.robustness.json"
+    from effcompute.inference.report.robustness import robustness_path as saved_robustness
+
+    robustness_path = saved_robustness(runs / "joint_seed1.nc")
     if not robustness_path.exists():
         raise DocsError(f"{robustness_path}: missing; make it with `effcompute check robustness {runs / 'joint_seed1.nc'}`")
     try:
