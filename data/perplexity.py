@@ -134,7 +134,8 @@ def fitting_sample(raw: pd.DataFrame, exclusions: str = "paper", per_paper: int 
     -------
     (pd.DataFrame, list of (table, row, reason))
         Columns ``label`` ("system [corpus]"), ``system``, ``reference``, ``corpus``, ``year`` (decimal),
-        ``params``, ``data_tokens``, ``ppl``, ``log_ppl``, ``architecture``; sorted by reference and perplexity.
+        ``params``, ``data_tokens``, ``ppl``, ``log_ppl``, ``architecture``, ``date`` (publication, YYYY-MM-DD); sorted by
+        reference and perplexity.
     """
     if exclusions not in EXCLUSION_RULES:
         raise ValueError(f"exclusions={exclusions!r} must be one of {EXCLUSION_RULES}")
@@ -161,6 +162,6 @@ def fitting_sample(raw: pd.DataFrame, exclusions: str = "paper", per_paper: int 
     out = pd.DataFrame({
         "label": long.label, "system": long.System, "reference": long.Reference, "corpus": long.corpus,
         "year": decimal_year(long["Publication date"]), "params": long.Parameters, "data_tokens": long["Dataset Size"],
-        "ppl": long.ppl, "log_ppl": np.log(long.ppl), "architecture": long.Architecture.fillna("unknown"),
+        "ppl": long.ppl, "log_ppl": np.log(long.ppl), "architecture": long.Architecture.fillna("unknown"), "date": long["Publication date"],
     }).reset_index(drop=True)
     return out, excluded

@@ -29,6 +29,8 @@ FIGURES = {
     "pareto_k": "plot_pareto_k",
     "growth_fan": "plot_growth_fan",
     "threshold_equivalents": "plot_threshold_equivalents",
+    "perplexity_fit": "plot_perplexity_fit",
+    "loss_matched_halving": "plot_loss_matched_halving",
 }
 
 
@@ -89,7 +91,7 @@ class Run:
             return function({"prior": prior, "posterior": post} if prior is not None else {"posterior": post})
         if name == "factors":
             return function(prior, post)
-        if name in ("contributions", "halving_time", "flop_to_match_gpt3"):
+        if name in ("contributions", "halving_time", "flop_to_match_gpt3", "loss_matched_halving"):
             return function(post)
         if name == "growth_fan":  # needs the run's settings, data end and the Epoch rows: read from the file
             if self.path is None:

@@ -29,7 +29,7 @@ def cmd_check_sbc(args) -> int:
     fixed = dict(args.fix or [])
     summary, results = run_sbc(
         args.model, args.sims, args.seed, data_dir=args.data, workers=args.workers, settings=settings, prior=args.prior, log_path=log_path, fixed=fixed,
-        resume=args.resume,
+        resume=args.resume, screen_rhat=args.screen_rhat,
     )
     if args.out:
         summary["files"] = save_sbc(summary, results, args.out)
@@ -38,6 +38,9 @@ def cmd_check_sbc(args) -> int:
     else:
         print(f"SBC {args.model}: {summary['sims']} simulations, {summary['kept_draws_per_sim']} kept draws each, "
               f"{summary['seconds_per_sim']['mean']:.2f} s per simulation, {summary['divergent_sims']} with divergences")
+        if args.screen_rhat is not None:
+            print(f"screen: {len(summary['screened_sims'])} of {summary['fitted_sims']} simulations left out, their chains disagreeing "
+                  f"(max R-hat > {args.screen_rhat:g}); the bands below rank the other {summary['sims']}")
         print(f"{'quantity':44s}{'in band':>9s}{'cov50':>8s}{'cov80':>8s}{'cov90':>8s}")
         for name, row in summary["parameters"].items():
             cov = "".join(f"{row[k]:8.2f}" if k in row else f"{'':8s}" for k in ("coverage50", "coverage80", "coverage90"))
@@ -59,6 +62,17 @@ def name_value(text: str) -> tuple[str, float]:
         return name.strip(), float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (for example g_oom_per_year=0.3)") from None
+
+
+def rhat_threshold(text: str) -> float:
+    """An R-hat threshold for ``check sbc --screen-rhat``: a finite number above 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 1.0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 1 (R-hat is 1 when chains agree), for example 1.05")
+    return value
 
 
 def cmd_check_sensitivity(args) -> int:
@@ -125,6 +139,8 @@ def register(subparsers) -> None:
     s.add_argument("--tune", type=positive_int, default=400, help="tuning steps per chain per simulation (default: %(default)s)")
     s.add_argument("--chains", type=positive_int, default=1, help="chains per simulation (default: %(default)s)")
     s.add_argument("--thin", type=positive_int, default=4, help="keep every THIN-th draw for the ranks (default: %(default)s)")
+    s.add_argument("--screen-rhat", type=rhat_threshold, default=None, metavar="R",
+                   help="rank only simulations whose chains agree (max R-hat <= R; needs --chains >= 2); the rest are counted, not ranked")
     s.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
     s.add_argument("--fix", type=name_value, action="append", metavar="NAME=VALUE",
                    help="hold a free parameter at a known value in the simulations (a simulation study; repeatable)")

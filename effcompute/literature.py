@@ -12,6 +12,12 @@ from __future__ import annotations
 HO_ET_AL_2024_HALVING_MONTHS = {"median": 8.4, "lo95": 4.5, "hi95": 14.3}
 HO_ET_AL_2024_CITATION = "Ho et al. 2024, Algorithmic progress in language models (arXiv:2403.05812)"
 #: How the paper's own abstracts state the figure (the arXiv v1 abstract and the NeurIPS 2024 version differ).
+#: The three published versions of the figure, as each states it (median and interval in months, the interval's mass).
+HO_ET_AL_2024_VERSIONS = (
+    {"label": "preferred model 7 (paper, 95% bootstrap CI)", "median": 8.4, "lo": 4.5, "hi": 14.3, "mass": 0.95},
+    {"label": "arXiv v1 abstract (about, 95% CI)", "median": 8.0, "lo": 5.0, "hi": 14.0, "mass": 0.95},
+    {"label": "NeurIPS 2024 version (about, 90% CI)", "median": 8.0, "lo": 2.0, "hi": 22.0, "mass": 0.90},
+)
 HO_ET_AL_2024_ABSTRACTS = ("its arXiv v1 abstract: about 8 months, 95% CI about 5 to 14 months; "
                            "its NeurIPS 2024 version: about 8 months, 90% CI about 2 to 22 months")
 

@@ -36,6 +36,7 @@ Priors are weakly informative and fixed before seeing the data (docs/models.md):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,12 @@ VARIANTS = {"ho7": ("shared", False), "neutral": ("neutral", False), "per_corpus
 assert tuple(VARIANTS) == PERPLEXITY_VARIANTS, "models/registry.py PERPLEXITY_VARIANTS must list VARIANTS"
 HALVING = "halving_time_months"
 CORPUS_HALVING = "halving_time_months_corpus"
+GAIN = "compute_gain_per_year"
+PARAM_DOUBLING, DATA_DOUBLING = "param_doubling_months", "data_doubling_months"
+DATA_SHARE = "data_share_of_progress"
+LOG_PPL = "log_ppl"
+#: Observation coords a run carries beside the log perplexities (which corpus, the decimal publication year).
+CORPUS_COORD, YEAR_COORD = "ppl_corpus", "ppl_year"
 
 
 @dataclass
@@ -71,7 +78,8 @@ class PerplexityData:
     path: str
     sha256: str
     excluded: list
-    as_of: None = None
+    #: the last publication date in the sample: the run's as-of date (the data end, not GPT-3's comparison date)
+    as_of: dt.date | None = None
 
 
 def prepare_perplexity(dataset, config) -> PerplexityData:
@@ -84,7 +92,7 @@ def prepare_perplexity(dataset, config) -> PerplexityData:
     corpora = [c for c in CORPORA if c in set(rows.corpus)]
     return PerplexityData(
         coords={CORPUS: corpora, PPL_OBS: list(rows.label)}, rows=rows, corpus=np.array([corpora.index(c) for c in rows.corpus]),
-        path=str(path), sha256=file_sha256(path), excluded=excluded,
+        path=str(path), sha256=file_sha256(path), excluded=excluded, as_of=dt.date.fromisoformat(max(rows.date)),
     )
 
 
@@ -129,18 +137,18 @@ def add_perplexity_block(data: PerplexityData, config) -> None:
     sigma = pm.HalfNormal("sigma", 0.5)
     y = pm.Data("log_ppl_y", r.log_ppl.to_numpy(float), dims=PPL_OBS)
     if config.perplexity_noise == "normal":
-        pm.Normal("log_ppl", mu=mu, sigma=sigma, observed=y, dims=PPL_OBS)
+        pm.Normal(LOG_PPL, mu=mu, sigma=sigma, observed=y, dims=PPL_OBS)
     else:
-        pm.StudentT("log_ppl", nu=pm.Gamma("nu", alpha=2.0, beta=0.1), mu=mu, sigma=sigma, observed=y, dims=PPL_OBS)
+        pm.StudentT(LOG_PPL, nu=pm.Gamma("nu", alpha=2.0, beta=0.1), mu=mu, sigma=sigma, observed=y, dims=PPL_OBS)
 
     g_n = pm.Deterministic("param_efficiency_rate", alpha_year / alpha_param)
     g_d = pm.Deterministic("data_efficiency_rate", beta_year / beta_data)
     g_c = pm.Deterministic("compute_efficiency_rate", g_n + g_d)
     pm.Deterministic(HALVING, months_to_double(g_c))
-    pm.Deterministic("compute_gain_per_year", pt.exp(g_c))
-    pm.Deterministic("param_doubling_months", months_to_double(g_n))
-    pm.Deterministic("data_doubling_months", months_to_double(g_d))
-    pm.Deterministic("data_share_of_progress", g_d / g_c)
+    pm.Deterministic(GAIN, pt.exp(g_c))
+    pm.Deterministic(PARAM_DOUBLING, months_to_double(g_n))
+    pm.Deterministic(DATA_DOUBLING, months_to_double(g_d))
+    pm.Deterministic(DATA_SHARE, g_d / g_c)
     if rates_kind == "per_corpus":
         pm.Deterministic(CORPUS_HALVING, months_to_double(alpha_year_c / alpha_param + beta_year_c / beta_data), dims=CORPUS)
 
@@ -171,11 +179,11 @@ class PerplexityModel(EffModel):
     def headline_quantities(self) -> list[Quantity]:
         out = [
             Quantity(HALVING, "Compute halving time, loss-matched (perplexity, 2012-2023)", "months", role=Role.HALVING_LOSS_MATCHED),
-            Quantity("compute_gain_per_year", "Effective-compute gain per year from algorithms, loss-matched", "x/year", log_scale=True,
+            Quantity(GAIN, "Effective-compute gain per year from algorithms, loss-matched", "x/year", log_scale=True,
                      role=Role.COMPUTE_RATE_LOSS_MATCHED),
-            Quantity("param_doubling_months", "Effective-parameter doubling time (parameter efficiency)", "months", role=Role.EFFICIENCY_DOUBLING),
-            Quantity("data_doubling_months", "Effective-data doubling time (data efficiency)", "months", role=Role.EFFICIENCY_DOUBLING),
-            Quantity("data_share_of_progress", "Share of compute-equivalent progress from data efficiency", "fraction"),
+            Quantity(PARAM_DOUBLING, "Effective-parameter doubling time (parameter efficiency)", "months", role=Role.EFFICIENCY_DOUBLING),
+            Quantity(DATA_DOUBLING, "Effective-data doubling time (data efficiency)", "months", role=Role.EFFICIENCY_DOUBLING),
+            Quantity(DATA_SHARE, "Share of compute-equivalent progress from data efficiency", "fraction"),
         ]
         if VARIANTS[self.config.perplexity_variant][0] == "per_corpus":
             out += [Quantity(CORPUS_HALVING, f"Compute halving time on {c}", "months", key=f"{HALVING}_{c}", select={CORPUS: i}, role=Role.HALVING_LOSS_MATCHED)
@@ -184,8 +192,8 @@ class PerplexityModel(EffModel):
 
     def observations(self) -> list[Observed]:
         r = self.data.rows
-        return [Observed("log_ppl", PPL_OBS, "perplexity", tuple(r.label), sources=tuple(r.reference),
-                         coords={"ppl_corpus": list(r.corpus), "ppl_year": list(r.year.round(3))}, kind="perplexities", natural="exp")]
+        return [Observed(LOG_PPL, PPL_OBS, "perplexity", tuple(r.label), sources=tuple(r.reference),
+                         coords={CORPUS_COORD: list(r.corpus), YEAR_COORD: list(r.year.round(3))}, kind="perplexities", natural="exp")]
 
     def notes(self) -> list[str]:
         d, rule, ho = self.data, self.config.perplexity_exclusions, HO_ET_AL_2024_HALVING_MONTHS

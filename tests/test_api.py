@@ -32,10 +32,20 @@ def test_headline_is_a_frame_with_units_and_the_interval_kind(run):
     assert "equal-tailed" in h.attrs["interval_kind"]
 
 
-@pytest.mark.parametrize("name", sorted(set(ec.api.FIGURES) - {"growth_fan", "threshold_equivalents"}))  # growth figures: tests/test_growth_fan.py, test_growth_threshold.py
+PERPLEXITY_FIGURES = {"perplexity_fit", "loss_matched_halving"}
+
+
+# growth figures: tests/test_growth_fan.py, test_growth_threshold.py; perplexity figures: tests/test_perplexity.py
+@pytest.mark.parametrize("name", sorted(set(ec.api.FIGURES) - {"growth_fan", "threshold_equivalents"} - PERPLEXITY_FIGURES))
 def test_every_named_figure_draws(run, name):
     fig = run.plot(name)
     assert fig.axes
+
+
+@pytest.mark.parametrize("name", sorted(PERPLEXITY_FIGURES))
+def test_a_perplexity_figure_of_a_joint_run_is_a_clear_error(run, name):
+    with pytest.raises(ValueError, match="not a perplexity run"):
+        run.plot(name)
 
 
 @pytest.mark.parametrize("name", ["growth_fan", "threshold_equivalents"])

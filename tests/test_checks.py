@@ -79,6 +79,52 @@ def test_summarize_passes_uniform_ranks_and_fails_overconfident_ones():
     assert not tails["passed"] and tails["outside_band"] == ["a"]
 
 
+def test_the_rhat_screen_ranks_only_simulations_whose_chains_agree():
+    """Stuck fits rank the truth at an extreme; screening them out by R-hat (data and sampler only) restores uniform ranks."""
+    rng = np.random.default_rng(3)
+    results = _fake_results(lambda rng, L: rng.integers(0, L + 1))
+    for r in results:
+        stuck = rng.uniform() < 0.3
+        r["max_rhat"] = 1.6 if stuck else 1.004
+        if stuck:
+            r["ranks"]["a"] = int(rng.choice([0, r["kept_draws"]]))
+    assert not sbc.summarize(results)["passed"]
+    kept = sbc.summarize(results, screen_rhat=1.05)
+    assert kept["passed"] and kept["fitted_sims"] == 300
+    assert kept["sims"] + len(kept["screened_sims"]) == 300 and kept["screened_sims"] == [r["sim"] for r in results if r["max_rhat"] > 1.05]
+
+
+def test_max_rhat_sees_chains_in_different_modes():
+    import xarray as xr
+
+    rng = np.random.default_rng(0)
+    agree = rng.normal(size=(2, 200))
+    apart = agree + np.array([[0.0], [3.0]])
+    post = xr.Dataset({"a": (("chain", "draw"), agree), "b": (("chain", "draw"), apart), "c": (("chain", "draw"), apart)})
+    assert sbc.max_rhat(post, {"a"})[0] < 1.05 < sbc.max_rhat(post, {"a", "b"})[0]
+    assert sbc.max_rhat(post, {"a", "c"})[1] == "c"
+
+
+def test_the_rhat_screen_needs_every_simulation_fitted_with_several_chains():
+    results = _fake_results(lambda rng, L: rng.integers(0, L + 1), sims=5)
+    with pytest.raises(ValueError, match="simulation 0 has no R-hat"):
+        sbc.summarize(results, screen_rhat=1.05)
+    for r in results:
+        r["max_rhat"] = 2.0
+    with pytest.raises(ValueError, match="all 5 simulations have max R-hat above 1.05"):
+        sbc.summarize(results, screen_rhat=1.05)
+
+
+def test_check_sbc_refuses_a_screen_it_cannot_apply(capsys):
+    from effcompute.cli import main
+
+    assert main(["check", "sbc", "--model", "perplexity", "--sims", "2", "--screen-rhat", "1.05"]) == 2
+    assert "needs --chains 2 or more (got 1)" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["check", "sbc", "--model", "perplexity", "--sims", "2", "--chains", "2", "--screen-rhat", "0.99"])
+    assert "must be above 1" in capsys.readouterr().err
+
+
 def test_forecast_split_keeps_post_cutoff_rows_out_of_the_fit(ds):
     cutoff = dt.date(2024, 1, 1)
     before, after = forecast.split_dataset(ds, cutoff)

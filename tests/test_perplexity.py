@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from mock_sampling import mock_fit
 
+import effcompute as ec
 from effcompute.cli import main
 from effcompute.data.load import bundled_data_dir, load_dataset
 from effcompute.data.perplexity import (
@@ -138,5 +139,26 @@ def test_fit_command_runs_the_perplexity_model(monkeypatch, capsys, tmp_path):
     main(["fit", "--model", "perplexity", "--variant", "per_corpus", "--out", str(tmp_path), "--json", "--allow-unconverged"])
     r = json.loads(capsys.readouterr().out)
     assert {"median", "lo80", "hi80", "lo95", "hi95"} <= set(r["headline"][HALVING])
-    assert f"{HALVING}_PTB" in r["headline"] and r["as_of"] is None
+    rows, _ = fitting_sample(load_perplexity(), "paper")
+    assert f"{HALVING}_PTB" in r["headline"] and r["as_of"] == max(rows.date)  # the data's end, not a GPT-3 comparison date
     assert list(tmp_path.glob("perplexity_per_corpus_seed1*.nc"))
+
+
+def test_the_report_of_a_perplexity_run_sets_it_beside_the_three_published_versions(monkeypatch, capsys, tmp_path):
+    from effcompute.literature import HO_ET_AL_2024_VERSIONS
+
+    monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, seed=kw.get("seed", 1), predictive=True))
+    result = run_module.run_fit("perplexity", out_dir=tmp_path / "runs", seed=2)
+    assert main(["report", result["path"], "--out", str(tmp_path / "report")]) == 0
+    md = (tmp_path / "report" / "report.md").read_text()
+    section = md.split("## Loss-matched progress (perplexity re-analysis)")[1].split("\n## ")[0]
+    assert all(f"Ho et al. 2024, {v['label']}" in section for v in HO_ET_AL_2024_VERSIONS)
+    assert "figures/loss_matched_halving.png" in section and "figures/perplexity_fit.png" in section
+    assert "GPT-3's training (2020-05)" not in md and "## Figures" not in md
+    assert (tmp_path / "report" / "figures" / "perplexity_fit.png").stat().st_size > 10_000
+    run = ec.load_run(result["path"])
+    assert all(run.plot(name).axes for name in ("perplexity_fit", "loss_matched_halving", "halving_time"))
+    capsys.readouterr()
+    assert main(["summary", result["path"]]) == 0
+    text = capsys.readouterr().out
+    assert "perplexities published to" in text and "NeurIPS 2024 version (about, 90% CI): 8 [2, 22]" in text and "seed 002" not in text

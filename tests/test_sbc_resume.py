@@ -7,7 +7,7 @@ import pytest
 
 from effcompute.cli import main
 from effcompute.data.load import load_dataset
-from effcompute.inference.checks import sbc
+from effcompute.inference.checks import sbc, sbc_log
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 
@@ -21,42 +21,42 @@ def _record(i: int) -> dict:
 
 def test_a_new_run_refuses_to_overwrite_a_log_that_holds_simulations(tmp_path):
     log = tmp_path / "sbc_trend_sims.jsonl"
-    assert sbc.start_log(log, IDENTITY, resume=False, sims=5) == []
-    assert json.loads(sbc.run_record_path(log).read_text()) == IDENTITY
+    assert sbc_log.start_log(log, IDENTITY, resume=False, sims=5) == []
+    assert json.loads(sbc_log.run_record_path(log).read_text()) == IDENTITY
     log.write_text(json.dumps(_record(0)) + "\n")
-    with pytest.raises(sbc.ResumeError, match="already holds simulations; pass --resume"):
-        sbc.start_log(log, IDENTITY, resume=False, sims=5)
+    with pytest.raises(sbc_log.ResumeError, match="already holds simulations; pass --resume"):
+        sbc_log.start_log(log, IDENTITY, resume=False, sims=5)
     assert log.read_text().count("\n") == 1, "the refused run must leave the log as it was"
 
 
 def test_resume_keeps_logged_simulations_and_refuses_another_run(tmp_path):
     log = tmp_path / "sbc_trend_sims.jsonl"
-    sbc.start_log(log, IDENTITY, resume=False, sims=5)
+    sbc_log.start_log(log, IDENTITY, resume=False, sims=5)
     log.write_text("".join(json.dumps(_record(i)) + "\n" for i in (0, 2, 7)))
-    assert [r["sim"] for r in sbc.start_log(log, IDENTITY, resume=True, sims=5)] == [0, 2]
+    assert [r["sim"] for r in sbc_log.start_log(log, IDENTITY, resume=True, sims=5)] == [0, 2]
     for field, value in (("model_id", "other"), ("seed", 2), ("settings", {"draws": 80}), ("data_hash", "e")):
-        with pytest.raises(sbc.ResumeError, match=f"field '{field}'"):
-            sbc.start_log(log, {**IDENTITY, field: value}, resume=True, sims=5)
+        with pytest.raises(sbc_log.ResumeError, match=f"field '{field}'"):
+            sbc_log.start_log(log, {**IDENTITY, field: value}, resume=True, sims=5)
 
 
 def test_resume_drops_a_last_line_cut_short_and_refuses_a_damaged_middle(tmp_path):
     log = tmp_path / "sbc_trend_sims.jsonl"
-    sbc.start_log(log, IDENTITY, resume=False, sims=5)
+    sbc_log.start_log(log, IDENTITY, resume=False, sims=5)
     log.write_text(json.dumps(_record(0)) + "\n" + json.dumps(_record(1))[:25])
-    assert [r["sim"] for r in sbc.start_log(log, IDENTITY, resume=True, sims=5)] == [0]
+    assert [r["sim"] for r in sbc_log.start_log(log, IDENTITY, resume=True, sims=5)] == [0]
     assert log.read_text() == json.dumps(_record(0)) + "\n"
     log.write_text("garbage\n" + json.dumps(_record(1)) + "\n")
-    with pytest.raises(sbc.ResumeError, match="line 1 is not a simulation record"):
-        sbc.start_log(log, IDENTITY, resume=True, sims=5)
+    with pytest.raises(sbc_log.ResumeError, match="line 1 is not a simulation record"):
+        sbc_log.start_log(log, IDENTITY, resume=True, sims=5)
 
 
 def test_resume_without_a_record_or_a_log_says_what_to_do(tmp_path):
     log = tmp_path / "sbc_trend_sims.jsonl"
-    with pytest.raises(sbc.ResumeError, match="no simulation log to resume"):
-        sbc.start_log(log, IDENTITY, resume=True, sims=5)
+    with pytest.raises(sbc_log.ResumeError, match="no simulation log to resume"):
+        sbc_log.start_log(log, IDENTITY, resume=True, sims=5)
     log.write_text(json.dumps(_record(0)) + "\n")
-    with pytest.raises(sbc.ResumeError, match="missing, so the run"):
-        sbc.start_log(log, IDENTITY, resume=True, sims=5)
+    with pytest.raises(sbc_log.ResumeError, match="missing, so the run"):
+        sbc_log.start_log(log, IDENTITY, resume=True, sims=5)
 
 
 def test_resume_needs_an_out_folder(capsys):
@@ -80,7 +80,7 @@ def test_a_resumed_run_gives_the_ranks_of_one_uninterrupted_run(tmp_path):
     main([*args, "--sims", "3", "--out", str(whole)])
     main([*args, "--sims", "2", "--out", str(parts)])
     main([*args, "--sims", "3", "--out", str(parts), "--resume"])
-    ranks = [sbc.results_from_log(d / "sbc_trend_sims.jsonl") for d in (whole, parts)]
+    ranks = [sbc_log.results_from_log(d / "sbc_trend_sims.jsonl") for d in (whole, parts)]
     assert [r["sim"] for r in ranks[1]] == [0, 1, 2]
     assert [r["ranks"] for r in ranks[0]] == [r["ranks"] for r in ranks[1]]
     summary = json.loads((parts / "sbc_trend.json").read_text())

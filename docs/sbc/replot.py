@@ -6,7 +6,8 @@
 import json
 import sys
 
-from effcompute.inference.checks.sbc import plot_sbc, results_from_log
+from effcompute.inference.checks.sbc import plot_sbc
+from effcompute.inference.checks.sbc_log import results_from_log
 
 for model in sys.argv[1:]:
     summary = json.load(open(f"docs/sbc/sbc_{model}.json"))

@@ -6,7 +6,8 @@
 import json
 import sys
 
-from effcompute.inference.checks.sbc import results_from_log, save_sbc, summarize
+from effcompute.inference.checks.sbc import save_sbc, summarize
+from effcompute.inference.checks.sbc_log import results_from_log
 
 path, model, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
 results = results_from_log(path)

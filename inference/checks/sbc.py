@@ -34,6 +34,7 @@ import pymc as pm
 
 from effcompute import progress
 from effcompute.inference.checks.ecdf_band import ecdf_band
+from effcompute.inference.checks.sbc_log import run_identity, start_log
 from effcompute.inference.sampling.simulate import observed_data_names
 
 LOGLIK = "log_likelihood"
@@ -158,10 +159,24 @@ def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:
     points = [{n: post[n].values[c, d] for n in free} for c in range(post.sizes["chain"]) for d in range(post.sizes["draw"])]
     ll = w["loglik"](data, points + [{n: truth[n] for n in free}])
     ranks[LOGLIK] = rank_with_ties(ll[:-1], ll[-1], rng)
-    return {
+    record = {
         "sim": index, "ranks": ranks, "hits": hits, "divergences": int(idata.sample_stats["diverging"].sum()),
         "kept_draws": int(post.sizes["chain"] * post.sizes["draw"]), "seconds": time.perf_counter() - t0,
     }
+    if s.chains > 1:
+        record["max_rhat"], record["max_rhat_variable"] = max_rhat(idata.posterior, {name for name, _ in w["quantities"]})
+    return record
+
+
+def max_rhat(posterior, names) -> tuple[float, str]:
+    """Largest rank-normalised split R-hat (Vehtari et al. 2021) over the ranked variables (all draws before thinning),
+    and the variable it belongs to."""
+    import arviz as az
+
+    rhat = az.rhat(posterior[sorted(names)])
+    worst = {name: float(np.nanmax(rhat[name].values)) for name in rhat.data_vars}
+    name = max(worst, key=worst.get)
+    return worst[name], name
 
 
 def fractional_ranks(ranks: np.ndarray, kept: int, rng) -> np.ndarray:
@@ -169,9 +184,30 @@ def fractional_ranks(ranks: np.ndarray, kept: int, rng) -> np.ndarray:
     return (np.asarray(ranks) + rng.uniform(size=len(ranks))) / (kept + 1)
 
 
-def summarize(results: list[dict], seed: int = 0) -> dict:
-    """Band checks and interval coverage per ranked quantity, over all simulations."""
+def screen(results: list[dict], screen_rhat: float | None) -> tuple[list[dict], list[int]]:
+    """The simulations whose chains agree (max R-hat <= ``screen_rhat``), and the indices of those screened out.
+
+    Screening on R-hat keeps SBC valid: R-hat depends on the simulated data and the sampler's own randomness, never
+    on the true parameters given the data, so the truth is still a draw from the posterior of every kept data set.
+    What it tests changes: that fits whose chains agree are calibrated, as the fit's convergence gate assumes; the
+    screened fraction says how often the posterior was too hard for the per-simulation sampler (docs/checks.md).
+    """
+    if screen_rhat is None:
+        return results, []
+    missing = [r["sim"] for r in results if "max_rhat" not in r]
+    if missing:
+        raise ValueError(f"SBC screen on R-hat: simulation {missing[0]} has no R-hat (it was fitted with one chain); use --chains 2 or more")
+    out = [r["sim"] for r in results if not r["max_rhat"] <= screen_rhat]
+    return [r for r in results if r["max_rhat"] <= screen_rhat], out
+
+
+def summarize(results: list[dict], seed: int = 0, screen_rhat: float | None = None) -> dict:
+    """Band checks and interval coverage per ranked quantity, over all simulations (or those ``screen_rhat`` keeps)."""
     rng = np.random.default_rng(seed)
+    fitted = len(results)
+    results, screened = screen(results, screen_rhat)
+    if not results:
+        raise ValueError(f"SBC screen on R-hat: all {fitted} simulations have max R-hat above {screen_rhat}; nothing to rank")
     n = len(results)
     kept = results[0]["kept_draws"]
     keys = list(results[0]["ranks"])
@@ -200,21 +236,23 @@ def summarize(results: list[dict], seed: int = 0) -> dict:
         "divergent_sims": int(sum(r["divergences"] > 0 for r in results)),
         "divergences": int(sum(r["divergences"] for r in results)),
         "seconds_per_sim": {"mean": float(np.mean(seconds)), "median": float(np.median(seconds)), "max": float(np.max(seconds))},
+        "screen_rhat": screen_rhat, "fitted_sims": fitted, "screened_sims": screened,
     }
 
 
 def run_sbc(
     model_name: str, sims: int, seed: int = 1, *, data_dir=None, workers: int | None = None, settings: SBCSettings | None = None,
-    prior: str = "seed", log_path=None, fixed: dict | None = None, resume: bool = False,
+    prior: str = "seed", log_path=None, fixed: dict | None = None, resume: bool = False, screen_rhat: float | None = None,
 ) -> tuple[dict, list[dict]]:
     """Run ``sims`` simulations of one model over ``workers`` processes (default: all cores).
 
     ``log_path``, if given, receives one JSON line per finished simulation (a partial record survives an interrupted run),
-    and a record of the run's identity beside it (:func:`run_record_path`). ``resume`` continues the run that log holds:
+    and a record of the run's identity beside it (:func:`effcompute.inference.checks.sbc_log.run_record_path`). ``resume`` continues the run that log holds:
     the simulations it has are kept and not refitted, so one 1,000-simulation SBC can span several sittings (the
     simulated data sets are the same, because the prior draws are a prefix-stable sequence for a seed and simulation
     ``i`` is always fitted with seed ``seed * 100_003 + i``). ``fixed`` holds some parameters at known values in the
-    simulations (:func:`draw_simulations`).
+    simulations (:func:`draw_simulations`). ``screen_rhat`` ranks only the simulations whose chains agree
+    (:func:`screen`; needs ``settings.chains >= 2``).
 
     Returns
     -------
@@ -227,10 +265,12 @@ def run_sbc(
     from effcompute.models.config import ModelConfig
 
     settings = settings or SBCSettings()
+    if screen_rhat is not None and settings.chains < 2:
+        raise ValueError(f"--screen-rhat {screen_rhat}: needs --chains 2 or more (got {settings.chains}), since R-hat compares chains")
     config = ModelConfig(model=model_name, prior=prior)
     dataset = load_dataset(data_dir)
     effmodel = build_model(dataset, config)
-    identity = run_identity(effmodel, dataset.data_hash(), seed, settings, fixed)
+    identity = run_identity(effmodel, dataset.data_hash(), seed, asdict(settings), fixed)
     results = start_log(log_path, identity, resume, sims) if log_path else []
     done = {r["sim"] for r in results}
     with progress.phase("draw simulated data sets from the prior", detail=f"{sims}"):
@@ -256,86 +296,10 @@ def run_sbc(
             if log:
                 log.close()
         results.sort(key=lambda r: r["sim"])
-    summary = summarize(results, seed)
+    summary = summarize(results, seed, screen_rhat)
     summary.update(model=model_name, seed=seed, workers=workers, wall_seconds=time.perf_counter() - t0, settings=asdict(settings), prior=prior,
                    fixed=dict(fixed or {}), resumed_from_log=len(done))
     return summary, results
-
-
-class ResumeError(ValueError):
-    """An SBC log that cannot be continued (or would be overwritten) by the run asked for."""
-
-
-def run_record_path(log_path) -> Path:
-    """The identity record kept beside a simulation log: ``sbc_<model>_sims.jsonl`` -> ``sbc_<model>_sims.run.json``."""
-    log_path = Path(log_path)
-    return log_path.with_name(log_path.stem + ".run.json")
-
-
-def run_identity(effmodel, data_hash: str, seed: int, settings: SBCSettings, fixed: dict | None) -> dict:
-    """What must match for two sittings to be one SBC run: model id (name, config, version), data, seed, sampling."""
-    return {
-        "model": effmodel.name, "model_id": effmodel.model_id(), "data_hash": data_hash, "seed": seed,
-        "settings": asdict(settings), "fixed": dict(sorted((fixed or {}).items())),
-    }
-
-
-def start_log(log_path, identity: dict, resume: bool, sims: int) -> list[dict]:
-    """Prepare ``log_path`` for a run; return the simulations already done (empty unless ``resume``).
-
-    A new run refuses to overwrite a log that holds simulations; ``resume`` refuses a log whose run differs
-    (another model version, data set, seed or sampling setting), naming the field.
-    """
-    log_path = Path(log_path)
-    record = run_record_path(log_path)
-    has_log = log_path.exists() and log_path.stat().st_size > 0
-    if not resume:
-        if has_log:
-            raise ResumeError(f"{log_path}: already holds simulations; pass --resume to continue that run, or choose another --out")
-        record.write_text(json.dumps(identity, indent=2) + "\n")
-        log_path.write_text("")
-        return []
-    if not has_log:
-        raise ResumeError(f"{log_path}: no simulation log to resume; run without --resume to start one")
-    if not record.exists():
-        raise ResumeError(f"{record}: missing, so the run in {log_path.name} cannot be checked; start a new run in another --out")
-    try:
-        previous = json.loads(record.read_text())
-    except json.JSONDecodeError as err:
-        raise ResumeError(f"{record}: not valid JSON ({err.msg} at line {err.lineno})") from None
-    for field, value in identity.items():
-        if previous.get(field) != value:
-            raise ResumeError(f"{record}: field {field!r} is {previous.get(field)!r} in the logged run but {value!r} in this one; "
-                              "resume only with the same model version, data, seed and sampling settings")
-    done = _logged_results(log_path)
-    seen = [r["sim"] for r in done]
-    if len(seen) != len(set(seen)):
-        raise ResumeError(f"{log_path}: simulation {next(i for i in seen if seen.count(i) > 1)} appears twice")
-    return [r for r in done if r["sim"] < sims]
-
-
-def _logged_results(log_path: Path) -> list[dict]:
-    """The log's simulation records; a last line cut short (the run was killed while writing it) is dropped from
-    the file, so that simulation is refitted."""
-    lines = log_path.read_text().splitlines(keepends=True)
-    records = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            record = json.loads(line)
-            record["sim"], record["ranks"]
-        except (json.JSONDecodeError, KeyError, TypeError):
-            if number == len(lines) and not line.endswith("\n"):
-                log_path.write_text("".join(lines[:-1]))
-                break
-            raise ResumeError(f"{log_path}: line {number} is not a simulation record; the log cannot be resumed") from None
-        records.append(record)
-    return records
-
-
-def results_from_log(path) -> list[dict]:
-    """The per-simulation results a run logged to JSONL (an interrupted run's partial record), in simulation order."""
-    lines = Path(path).read_text().splitlines()
-    return sorted((json.loads(line) for line in lines if line.strip()), key=lambda r: r["sim"])
 
 
 def plot_sbc(summary: dict, results: list[dict], path, seed: int = 0):
@@ -372,15 +336,17 @@ def plot_sbc(summary: dict, results: list[dict], path, seed: int = 0):
 
 
 def save_sbc(summary: dict, results: list[dict], out_dir) -> dict:
-    """Write summary JSON, per-simulation ranks (CSV) and the ECDF plot into ``out_dir``; return the paths."""
+    """Write summary JSON, per-simulation ranks (CSV, every fitted simulation) and the ECDF plot (the simulations the
+    summary ranked) into ``out_dir``; return the paths."""
     import pandas as pd
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"sbc_{summary['model']}"
-    ranks = pd.DataFrame([{"sim": r["sim"], "divergences": r["divergences"], "seconds": r["seconds"], **r["ranks"]} for r in results])
+    ranks = pd.DataFrame([{"sim": r["sim"], "divergences": r["divergences"], "seconds": r["seconds"], **({"max_rhat": r["max_rhat"]} if "max_rhat" in r else {}),
+                           **r["ranks"]} for r in results])
     paths = {"summary": out / f"{stem}.json", "ranks": out / f"{stem}_ranks.csv", "plot": out / f"{stem}.png"}
     paths["summary"].write_text(json.dumps(summary, indent=2) + "\n")
     ranks.to_csv(paths["ranks"], index=False)
-    plot_sbc(summary, results, paths["plot"])
+    plot_sbc(summary, screen(results, summary.get("screen_rhat"))[0], paths["plot"])
     return {k: str(v) for k, v in paths.items()}

@@ -4,7 +4,8 @@ Each function returns a matplotlib Figure (tables return a DataFrame); they
 live in :mod:`~effcompute.inference.plots.factors` (factors and reductions),
 :mod:`~effcompute.inference.plots.diagnostics` (sampler diagnostics and model
 checks), :mod:`~effcompute.inference.plots.trend` (the benchmark trend),
-:mod:`~effcompute.inference.plots.growth` (the growth model's fan chart and compute-threshold equivalents) and
+:mod:`~effcompute.inference.plots.growth` (the growth model's fan chart and compute-threshold equivalents),
+:mod:`~effcompute.inference.plots.perplexity` (the perplexity re-analysis) and
 :mod:`~effcompute.inference.plots.update` (what an addition moved).
 Save one with ``fig.savefig("name.png", dpi=150)``.
 """
@@ -35,6 +36,7 @@ from effcompute.inference.plots.factors import (
     plot_tension,
 )
 from effcompute.inference.plots.growth import plot_growth_fan, plot_threshold_equivalents
+from effcompute.inference.plots.perplexity import plot_loss_matched_halving, plot_perplexity_fit
 from effcompute.inference.plots.trend import (
     halving_time_draws,
     plot_flop_to_match_gpt3,
@@ -56,8 +58,10 @@ __all__ = [
     "plot_growth_fan",
     "plot_threshold_equivalents",
     "plot_halving_time",
+    "plot_loss_matched_halving",
     "plot_pair",
     "plot_pareto_k",
+    "plot_perplexity_fit",
     "plot_ppc_costs",
     "plot_ppc_matched_pairs",
     "plot_ppc_mfu",

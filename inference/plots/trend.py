@@ -24,6 +24,8 @@ from effcompute.models.base import Role
 from effcompute.models.forecasting import release_positions, score_curve_draws
 from effcompute.models.trend import GPT3_SERIES, TREND_EPOCH
 
+#: The perplexity model's halving time (Role.HALVING_LOSS_MATCHED) in halving-time figures.
+LOSS_MATCHED_LABEL = "loss-matched (perplexity, 2012-2023)"
 #: Posterior draws used to draw curves and bands (thinned evenly).
 CURVE_DRAWS = 400
 
@@ -101,7 +103,8 @@ def plot_flop_to_match_gpt3(posterior, trend_data=None):
 def halving_time_draws(posterior) -> dict:
     """Label -> draws of the compute halving time in months, top-down and bottom-up, as the run declares them."""
     out = {}
-    for role, label in ((Role.HALVING_TOPDOWN, "top-down (benchmark trend)"), (Role.HALVING_BOTTOM_UP, "bottom-up (factors)")):
+    for role, label in ((Role.HALVING_TOPDOWN, "top-down (benchmark trend)"), (Role.HALVING_BOTTOM_UP, "bottom-up (factors)"),
+                        (Role.HALVING_LOSS_MATCHED, LOSS_MATCHED_LABEL)):
         name = role_variable(posterior, role)
         if name:
             out[label] = posterior[name].values.ravel()
@@ -116,7 +119,7 @@ def plot_halving_time(posterior, max_months: float | None = None):
         top = max(np.quantile(x, 0.99) for x in draws.values()) if draws else 20.0
         max_months = float(np.clip(1.15 * top, 20.0, 60.0))
     bins = np.linspace(0, max_months, 73)
-    colors = {"top-down (benchmark trend)": COLORS["top_down"], "bottom-up (factors)": COLORS["bottom_up"]}
+    colors = {"top-down (benchmark trend)": COLORS["top_down"], "bottom-up (factors)": COLORS["bottom_up"], LOSS_MATCHED_LABEL: COLORS["posterior"]}
     for label, x in draws.items():
         ax.hist(np.clip(x, 0, max_months), bins=bins, weights=np.full(x.size, 1.0 / x.size), histtype="step", linewidth=1.8, color=colors[label],
                 label=f"{label}: median {np.median(x):.1f} months")

@@ -75,7 +75,7 @@ class RunView:
 #: Rows of the answer table, by role: the run's own label and unit say how each reads.
 ANSWER_ROLES = (
     Role.HARDWARE, Role.HARDWARE_RATE, Role.COMPUTE, Role.COMPUTE_RATE, Role.COMPUTE_TOPDOWN, Role.COMPUTE_TOPDOWN_RATE,
-    Role.HALVING_TOPDOWN, Role.HALVING_BOTTOM_UP,
+    Role.HALVING_TOPDOWN, Role.HALVING_BOTTOM_UP, Role.HALVING_LOSS_MATCHED, Role.COMPUTE_RATE_LOSS_MATCHED,
 )
 FORMATTERS = {"x": format_multiplier, "x/year": format_multiplier, "months": format_months}
 
@@ -89,8 +89,10 @@ def answer_table(view: RunView) -> Table:
             fmt = FORMATTERS.get(q.unit, format_multiplier)
             unit = " (months)" if q.unit == "months" else ""
             rows.append([q.label + unit, fmt(row["median"]), _interval(row, fmt), _prior_median(q, row, fmt)])
+    period = (f"perplexities published to {view.attrs['as_of']}" if view.row(Role.HALVING_LOSS_MATCHED)[0] is not None
+              else f"GPT-3's training (2020-05) to {view.attrs['as_of']} ({view.years:.2f} years)")
     return Table(["quantity", "median", "80% interval", "prior median"], rows,
-                 f"Posterior medians and {INTERVAL_KIND} 80% intervals (10th to 90th percentile), GPT-3's training (2020-05) to {view.attrs['as_of']} ({view.years:.2f} years).")
+                 f"Posterior medians and {INTERVAL_KIND} 80% intervals (10th to 90th percentile), {period}.")
 
 
 def _prior_median(q, row: dict, fmt) -> str:
@@ -105,6 +107,11 @@ def _prior_median(q, row: dict, fmt) -> str:
 
 
 def answer_sentence(view: RunView) -> str:
+    _, loss = view.row(Role.HALVING_LOSS_MATCHED)
+    if loss:
+        return (f"Loss-matched, 2012-2023: the compute that reaches the same WikiText/Penn Treebank perplexity halved every "
+                f"{format_months(loss['median'])} months (80%: {_interval(loss, format_months)}; {view.model} model). This is Ho et al. 2024's "
+                "question on their data, not GPT-3's benchmark scores since 2020.")
     parts = []
     _, r = view.row(Role.HARDWARE)
     if r:
@@ -190,7 +197,12 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
             f"{math.exp(t['median']):.2g}x (80%: {math.exp(t['lo80']):.2g}x to {math.exp(t['hi80']):.2g}x). Quote the figures with this tension beside them."
         )
     answer.blocks += [f"Note: {n}" for n in attrs.get("notes", [])]
-    comparison = Section("Beside published figures", [comparison_table(view)])
+    if view.row(Role.HALVING_LOSS_MATCHED)[0] is not None:
+        from effcompute.inference.report.perplexity import perplexity_section
+
+        comparison = perplexity_section(view)
+    else:
+        comparison = Section("Beside published figures", [comparison_table(view)])
     report = Report(
         title="How much less hardware and compute a GPT-3-level model needs today",
         subtitle=f"effcompute report of {view.model} run, seed {attrs['seed']}, as of {attrs['as_of']}, data {attrs['data_hash'][:12]}",
@@ -198,7 +210,9 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
     )
     dataset, data_note = _matching_dataset(view, data_dir)
     with progress.phase("figures"):
-        report.sections.append(figures_section(view, dataset))
+        figures = figures_section(view, dataset)
+    if figures.blocks:  # a perplexity run's figures are in its own section
+        report.sections.append(figures)
     with progress.phase("predictive checks" + (" and PSIS-LOO" if with_loo else "")):
         report.sections.append(checks_section(view, dataset, with_loo))
     robust = robustness_section(run_path)

@@ -14,7 +14,7 @@ from effcompute.inference.summary.seed_mc import (
     epoch_interactive_comparison,
     seed_reported,
 )
-from effcompute.literature import HO_ET_AL_2024_HALVING_MONTHS
+from effcompute.literature import HO_ET_AL_2024_HALVING_MONTHS, HO_ET_AL_2024_VERSIONS
 from effcompute.models.base import Quantity
 
 
@@ -103,8 +103,11 @@ def format_headline_text(result: dict, saved: bool = True) -> str:
         True when the command just wrote ``result['path']`` ("Saved: ..."); False when it only read it ("Run: ...").
     """
     h = result["headline"]
+    loss_matched = result["model"] == "perplexity"  # Ho et al.'s estimand on their data, not GPT-3's since 2020
+    period = (f"perplexities published to {result.get('as_of')}, loss-matched" if loss_matched
+              else f"GPT-3's training (2020-05) to {result.get('as_of') or 'the seed date'}")
     lines = [
-        f"effcompute {result['model']} model, GPT-3's training (2020-05) to {result.get('as_of') or 'the seed date'}",
+        f"effcompute {result['model']} model, {period}",
         f"Intervals: {INTERVAL_KIND}; 80% = 10th-90th, 95% = 2.5th-97.5th percentile.",
         "",
         f"{'quantity':34s}{'median':>10s}{'80% interval':>22s}{'95% interval':>22s}{'P(>1000x)':>10s}{'prior median':>14s}",
@@ -117,15 +120,19 @@ def format_headline_text(result: dict, saved: bool = True) -> str:
             f"{format_number(row['lo95']) + ' - ' + format_number(row['hi95']):>22s}{p:>10s}{prior:>14s}"
         )
     c = result.get("comparisons", comparisons())
-    lines += [
-        "",
-        "Published figures for comparison:",
-        f"  seed 002: hardware {c['seed_002'][dims.HARDWARE_REDUCTION]}x, compute {c['seed_002'][dims.COMPUTE_REDUCTION]}x ({c['seed_002']['period']})",
-        f"  Epoch interactive model as the seed quotes it: hardware {c['epoch_interactive_as_quoted'][dims.HARDWARE_REDUCTION]:.0f}x, "
-        f"compute {c['epoch_interactive_as_quoted'][dims.COMPUTE_REDUCTION]:.0f}x ({c['epoch_interactive_as_quoted']['period']})",
-        f"  Ho et al. 2024 halving time: {c['ho_et_al_2024_halving_time_months']['median']} months "
-        f"(95% CI {c['ho_et_al_2024_halving_time_months']['lo95']}-{c['ho_et_al_2024_halving_time_months']['hi95']}; perplexity-matched, not benchmark-matched)",
-    ]
+    if loss_matched:
+        lines += ["", "Published figures for comparison (Ho et al. 2024, compute halving time, months):"]
+        lines += [f"  {v['label']}: {v['median']:g} [{v['lo']:g}, {v['hi']:g}]" for v in HO_ET_AL_2024_VERSIONS]
+    else:
+        ho = c["ho_et_al_2024_halving_time_months"]
+        lines += [
+            "",
+            "Published figures for comparison:",
+            f"  seed 002: hardware {c['seed_002'][dims.HARDWARE_REDUCTION]}x, compute {c['seed_002'][dims.COMPUTE_REDUCTION]}x ({c['seed_002']['period']})",
+            f"  Epoch interactive model as the seed quotes it: hardware {c['epoch_interactive_as_quoted'][dims.HARDWARE_REDUCTION]:.0f}x, "
+            f"compute {c['epoch_interactive_as_quoted'][dims.COMPUTE_REDUCTION]:.0f}x ({c['epoch_interactive_as_quoted']['period']})",
+            f"  Ho et al. 2024 halving time: {ho['median']} months (95% CI {ho['lo95']}-{ho['hi95']}; perplexity-matched, not benchmark-matched)",
+        ]
     if result.get("tension") and result["tension"].get("label", "").startswith("Discrepancy"):
         t = result["tension"]["log_ratio"]
         lines += [
