@@ -181,6 +181,11 @@ class ModelConfig:
         """The compute factors of the bottom-up product, in ``dims.COMPUTE_FACTORS`` order."""
         return tuple(f for f in dims.COMPUTE_FACTORS if not (f == dims.UNPUBLISHED and self.unpublished == "discrepancy"))
 
+    @property
+    def learned_discrepancy(self) -> bool:
+        """A joint model whose unpublished gap is the learned discrepancy (not a factor with a prior)."""
+        return self.model == "joint" and self.unpublished == "discrepancy"
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
 

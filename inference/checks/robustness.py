@@ -35,7 +35,7 @@ def seed_unpublished_log_median() -> float:
 def variants(config) -> list[tuple[str, dict]]:
     """(name, changed config fields) of every variant that applies to the run's model."""
     out = []
-    if config.model == "joint" and config.unpublished == "discrepancy":
+    if config.learned_discrepancy:
         out += [("discrepancy_scale_0.5", {"discrepancy_scale": config.discrepancy_scale * 0.5}),
                 ("discrepancy_scale_2", {"discrepancy_scale": config.discrepancy_scale * 2.0}),
                 ("discrepancy_centre_seed_unpublished", {"discrepancy_centre": seed_unpublished_log_median()})]

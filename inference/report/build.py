@@ -183,7 +183,7 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
 
         return build_growth_report(view, data_dir)
     answer = Section("The answer", [answer_sentence(view), answer_table(view)])
-    if attrs.get("tension") and config.model == "joint" and config.unpublished == "discrepancy":
+    if attrs.get("tension") and config.learned_discrepancy:
         t = attrs["tension"]["log_ratio"]
         answer.blocks.append(
             f"The measured factors do not explain all of R_compute: R_compute over their product (the discrepancy) has median "

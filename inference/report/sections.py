@@ -64,7 +64,7 @@ def figures_section(view, dataset) -> Section:
         blocks.append(_figure("bottom_up_vs_top_down", "Bottom-up vs top-down compute reduction",
                               "The product of the factors (bottom-up) and the benchmark trend (top-down) estimate the same R_compute.",
                               factors.plot_compute_reduction_sources({view.model: idata})))
-    if has(Role.TENSION) and view.config.model == "joint" and view.config.unpublished == "discrepancy":
+    if has(Role.TENSION) and view.config.learned_discrepancy:
         blocks.append(_figure("tension", "The discrepancy", "R_compute over the product of the measured factors (the discrepancy, learned); 1x means the "
                               "measured factors explain all of it. The prior is that of the ratio of the two routes before the discrepancy's "
                               "Student-t ties them.", factors.plot_tension(idata, "The discrepancy: R_compute over the product of the measured factors",
