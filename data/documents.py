@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 
 import yaml
 
@@ -131,6 +132,15 @@ def _no_repeats(pairs):
     if repeated:
         raise DocumentError(f"key {repeated[0]!r} is given twice in one object; keep one")
     return dict(pairs)
+
+
+def read_json_file(path, error: type[ValueError] = DocumentError):
+    """The JSON in the file at ``path``, parsed by :func:`load_json`; a file that does not parse raises ``error``
+    naming the file and what is wrong."""
+    try:
+        return load_json(Path(path).read_text())
+    except DocumentError as err:
+        raise error(f"{path}: not valid JSON ({err})") from None
 
 
 def load_json(text: str):

@@ -17,7 +17,6 @@ hash, seed and library versions.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from effcompute.data.documents import read_json_file
 from effcompute.models.base import Role
 
 ROUTES = ("joint", "evidence", "trend")
@@ -111,10 +111,7 @@ def _load(runs: Path) -> Sources:
     robustness_path = saved_robustness(runs / "joint_seed1.nc")
     if not robustness_path.exists():
         raise DocsError(f"{robustness_path}: missing; make it with `effcompute check robustness {runs / 'joint_seed1.nc'}`")
-    try:
-        robustness = json.loads(robustness_path.read_text())
-    except json.JSONDecodeError as err:
-        raise DocsError(f"{robustness_path}: not valid JSON ({err.msg} at line {err.lineno})") from None
+    robustness = read_json_file(robustness_path, DocsError)
     joint, target = loaded["joint"][1]["headline"], robustness.get("target")
     if target not in joint or target not in robustness.get("original", {}):
         raise DocsError(f"{robustness_path}: field 'target' is {target!r}, not a quantity of {runs / 'joint_seed1.nc'}; rerun `effcompute check robustness`")

@@ -59,6 +59,16 @@ def test_resume_without_a_record_or_a_log_says_what_to_do(tmp_path):
         sbc_log.start_log(log, IDENTITY, resume=True, sims=5)
 
 
+@pytest.mark.parametrize("text", ['{"model": "trend"', '{"seed": 1, "seed": 2}'])
+def test_a_damaged_run_record_is_refused_naming_the_file(tmp_path, text):
+    log = tmp_path / "sbc_trend_sims.jsonl"
+    sbc_log.start_log(log, IDENTITY, resume=False, sims=5)
+    log.write_text(json.dumps(_record(0)) + "\n")
+    sbc_log.run_record_path(log).write_text(text)
+    with pytest.raises(sbc_log.ResumeError, match="sbc_trend_sims.run.json: not valid JSON"):
+        sbc_log.start_log(log, IDENTITY, resume=True, sims=5)
+
+
 def test_resume_needs_an_out_folder(capsys):
     assert main(["check", "sbc", "--model", "trend", "--sims", "2", "--resume"]) == 2
     assert "needs --out" in capsys.readouterr().err

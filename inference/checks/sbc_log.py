@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from effcompute.data.documents import read_json_file
+
 
 class ResumeError(ValueError):
     """An SBC log that cannot be continued (or would be overwritten) by the run asked for."""
@@ -48,10 +50,7 @@ def start_log(log_path, identity: dict, resume: bool, sims: int) -> list[dict]:
         raise ResumeError(f"{log_path}: no simulation log to resume; run without --resume to start one")
     if not record.exists():
         raise ResumeError(f"{record}: missing, so the run in {log_path.name} cannot be checked; start a new run in another --out")
-    try:
-        previous = json.loads(record.read_text())
-    except json.JSONDecodeError as err:
-        raise ResumeError(f"{record}: not valid JSON ({err.msg} at line {err.lineno})") from None
+    previous = read_json_file(record, ResumeError)
     for field, value in identity.items():
         if previous.get(field) != value:
             raise ResumeError(f"{record}: field {field!r} is {previous.get(field)!r} in the logged run but {value!r} in this one; "
