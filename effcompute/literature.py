@@ -7,19 +7,21 @@ read by :mod:`effcompute.inference.summary.seed_mc`).
 
 from __future__ import annotations
 
-#: Ho et al. 2024, "Algorithmic progress in language models" (arXiv:2403.05812 v1, Section 3.1 and Table 5):
-#: compute halving time of the preferred model, months, 95% bootstrap CI.
-HO_ET_AL_2024_HALVING_MONTHS = {"median": 8.4, "lo95": 4.5, "hi95": 14.3}
-HO_ET_AL_2024_CITATION = "Ho et al. 2024, Algorithmic progress in language models (arXiv:2403.05812)"
-#: How the paper's own abstracts state the figure (the arXiv v1 abstract and the NeurIPS 2024 version differ).
-#: The three published versions of the figure, as each states it (median and interval in months, the interval's mass).
+#: Ho et al. 2024, "Algorithmic progress in language models": the three published versions of its compute halving
+#: time, as each states it (median and interval in months, the interval's mass). The preferred model's figure is
+#: from arXiv:2403.05812 v1, Section 3.1 and Table 5 (95% bootstrap CI); the other two are the paper's abstracts
+#: (the arXiv v1 abstract and the NeurIPS 2024 version differ).
 HO_ET_AL_2024_VERSIONS = (
-    {"label": "preferred model 7 (paper, 95% bootstrap CI)", "median": 8.4, "lo": 4.5, "hi": 14.3, "mass": 0.95},
-    {"label": "arXiv v1 abstract (about, 95% CI)", "median": 8.0, "lo": 5.0, "hi": 14.0, "mass": 0.95},
-    {"label": "NeurIPS 2024 version (about, 90% CI)", "median": 8.0, "lo": 2.0, "hi": 22.0, "mass": 0.90},
+    {"label": "preferred model 7 (paper, 95% bootstrap CI)", "source": "preferred model", "median": 8.4, "lo": 4.5, "hi": 14.3, "mass": 0.95},
+    {"label": "arXiv v1 abstract (about, 95% CI)", "source": "arXiv v1 abstract", "median": 8.0, "lo": 5.0, "hi": 14.0, "mass": 0.95},
+    {"label": "NeurIPS 2024 version (about, 90% CI)", "source": "NeurIPS 2024 version", "median": 8.0, "lo": 2.0, "hi": 22.0, "mass": 0.90},
 )
-HO_ET_AL_2024_ABSTRACTS = ("its arXiv v1 abstract: about 8 months, 95% CI about 5 to 14 months; "
-                           "its NeurIPS 2024 version: about 8 months, 90% CI about 2 to 22 months")
+#: The preferred model's halving time (months, 95% bootstrap CI), the figure quoted beside every run.
+HO_ET_AL_2024_HALVING_MONTHS = {"median": HO_ET_AL_2024_VERSIONS[0]["median"], "lo95": HO_ET_AL_2024_VERSIONS[0]["lo"], "hi95": HO_ET_AL_2024_VERSIONS[0]["hi"]}
+HO_ET_AL_2024_CITATION = "Ho et al. 2024, Algorithmic progress in language models (arXiv:2403.05812)"
+#: How the paper's own abstracts state the figure, in words.
+HO_ET_AL_2024_ABSTRACTS = "; ".join(f"its {v['source']}: about {v['median']:g} months, {v['mass']:.0%} CI about {v['lo']:g} to {v['hi']:g} months"
+                                    for v in HO_ET_AL_2024_VERSIONS[1:])
 
 #: Published growth rates the growth model's 2018-2025 era is set beside (x per year; docs/literature_notes.md section 4).
 #: ``component`` names the growth model's term; ``interval`` its kind as stated by the source.
