@@ -61,6 +61,11 @@ class RunView:
         """The run's stored headline (headline key -> summary)."""
         return self.attrs["headline"]
 
+    @property
+    def loss_matched(self) -> bool:
+        """A run whose estimand is loss-matched (the perplexity re-analysis), not GPT-3's reductions since 2020."""
+        return self.row(Role.HALVING_LOSS_MATCHED)[0] is not None
+
     def row(self, *roles) -> tuple:
         """(Quantity, summary) of the first of ``roles`` the run reports, else (None, None)."""
         h = self.headline()
@@ -89,7 +94,7 @@ def answer_table(view: RunView) -> Table:
             fmt = FORMATTERS.get(q.unit, format_multiplier)
             unit = " (months)" if q.unit == "months" else ""
             rows.append([q.label + unit, fmt(row["median"]), _interval(row, fmt), _prior_median(q, row, fmt)])
-    period = (f"perplexities published to {view.attrs['as_of']}" if view.row(Role.HALVING_LOSS_MATCHED)[0] is not None
+    period = (f"perplexities published to {view.attrs['as_of']}" if view.loss_matched
               else f"GPT-3's training (2020-05) to {view.attrs['as_of']} ({view.years:.2f} years)")
     return Table(["quantity", "median", "80% interval", "prior median"], rows,
                  f"Posterior medians and {INTERVAL_KIND} 80% intervals (10th to 90th percentile), {period}.")
@@ -107,8 +112,8 @@ def _prior_median(q, row: dict, fmt) -> str:
 
 
 def answer_sentence(view: RunView) -> str:
-    _, loss = view.row(Role.HALVING_LOSS_MATCHED)
-    if loss:
+    if view.loss_matched:
+        _, loss = view.row(Role.HALVING_LOSS_MATCHED)
         return (f"Loss-matched, 2012-2023: the compute that reaches the same WikiText/Penn Treebank perplexity halved every "
                 f"{format_months(loss['median'])} months (80%: {_interval(loss, format_months)}; {view.model} model). This is Ho et al. 2024's "
                 "question on their data, not GPT-3's benchmark scores since 2020.")
@@ -197,7 +202,7 @@ def build_report(run_path, data_dir=None, with_loo: bool = True) -> Report:
             f"{math.exp(t['median']):.2g}x (80%: {math.exp(t['lo80']):.2g}x to {math.exp(t['hi80']):.2g}x). Quote the figures with this tension beside them."
         )
     answer.blocks += [f"Note: {n}" for n in attrs.get("notes", [])]
-    if view.row(Role.HALVING_LOSS_MATCHED)[0] is not None:
+    if view.loss_matched:
         from effcompute.inference.report.perplexity import perplexity_section
 
         comparison = perplexity_section(view)

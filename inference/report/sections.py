@@ -81,7 +81,7 @@ def figures_section(view, dataset) -> Section:
             blocks.append(_figure("flop_to_match_gpt3", "FLOP to match GPT-3 on MMLU",
                                   "Training FLOP the trend model needs to reach GPT-3's MMLU (5-shot, 43.9%) at each date, and the releases that did reach it.",
                                   trend.plot_flop_to_match_gpt3(post, td)))
-    if trend.halving_time_draws(post) and not has(Role.HALVING_LOSS_MATCHED):  # a perplexity run has its own section
+    if trend.halving_time_draws(post) and not view.loss_matched:  # a perplexity run has its own section
         blocks.append(_figure("halving_time", "Compute halving time vs Ho et al. 2024",
                               f"Posterior of the compute halving time; shaded: Ho et al. 2024's 95% interval ({HO_ET_AL_2024_CITATION}).",
                               trend.plot_halving_time(post)))
