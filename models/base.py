@@ -155,6 +155,9 @@ class EffModel:
     key_variables: ClassVar[tuple[str, ...]] = ()
     #: NUTS's target acceptance rate when the user gives none (smaller steps for harder geometry).
     target_accept: ClassVar[float] = 0.9
+    #: Chains start at the best of this many optimisations of the posterior density when above 0, for posteriors with
+    #: local optima (inference/sampling/start.py); 0: at the support point with PyMC's jitter.
+    start_search: ClassVar[int] = 0
 
     def __init__(self, dataset=None, config=None):
         from effcompute.models.config import ModelConfig

@@ -126,6 +126,7 @@ _WORKER: dict = {}
 def _init_worker(data_dir, config_json: str, settings: dict) -> None:
     from effcompute.data.load import load_dataset
     from effcompute.inference.sampling.sampler import compile_for_nutpie
+    from effcompute.inference.sampling.start import StartSearch
     from effcompute.models import build_model
     from effcompute.models.config import ModelConfig
 
@@ -133,7 +134,8 @@ def _init_worker(data_dir, config_json: str, settings: dict) -> None:
     model = effmodel.model
     _WORKER.update(
         model=model, compiled=compile_for_nutpie(model), loglik=loglik_function(model),
-        quantities=ranked_quantities(effmodel), settings=SBCSettings(**settings),
+        quantities=ranked_quantities(effmodel), settings=SBCSettings(**settings), starts=effmodel.start_search,
+        search=StartSearch(model) if effmodel.start_search else None,
     )
     if _WORKER["settings"].target_accept is None:
         _WORKER["settings"].target_accept = effmodel.target_accept
@@ -141,11 +143,16 @@ def _init_worker(data_dir, config_json: str, settings: dict) -> None:
 
 def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:
     """Fit one simulated data set in a worker; ranks, interval hits, divergences, seconds."""
-    from effcompute.inference.sampling.sampler import sample_compiled
+    from effcompute.inference.sampling.sampler import sample_compiled, started_at
 
     w, s = _WORKER, _WORKER["settings"]
     t0 = time.perf_counter()
-    idata = sample_compiled(w["compiled"].with_data(**data), draws=s.draws, tune=s.tune, chains=s.chains, seed=seed, target_accept=s.target_accept, cores=1)
+    compiled, found = w["compiled"].with_data(**data), {}
+    if w["search"] is not None:  # the fit as run on real data: chains start at the best of the model's optimisations
+        start = w["search"].find(w["starts"], seed, data)
+        compiled = started_at(compiled, w["search"].chain_starts(start))
+        found = {"start_logp": start.logp, "starts_reaching_best": start.spread()}
+    idata = sample_compiled(compiled, draws=s.draws, tune=s.tune, chains=s.chains, seed=seed, target_accept=s.target_accept, cores=1)
     post = idata.posterior.isel(draw=slice(s.thin - 1, None, s.thin))
     rng = np.random.default_rng(seed)
     ranks, hits = {}, {}
@@ -161,7 +168,7 @@ def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:
     ranks[LOGLIK] = rank_with_ties(ll[:-1], ll[-1], rng)
     record = {
         "sim": index, "ranks": ranks, "hits": hits, "divergences": int(idata.sample_stats["diverging"].sum()),
-        "kept_draws": int(post.sizes["chain"] * post.sizes["draw"]), "seconds": time.perf_counter() - t0,
+        "kept_draws": int(post.sizes["chain"] * post.sizes["draw"]), "seconds": time.perf_counter() - t0, **found,
     }
     if s.chains > 1:
         record["max_rhat"], record["max_rhat_variable"] = max_rhat(idata.posterior, {name for name, _ in w["quantities"]})

@@ -24,10 +24,11 @@ def run_record_path(log_path) -> Path:
 
 
 def run_identity(effmodel, data_hash: str, seed: int, settings: dict, fixed: dict | None) -> dict:
-    """What must match for two sittings to be one SBC run: model id (name, config, version), data, seed, sampling."""
+    """What must match for two sittings to be one SBC run: model id (name, config, version), data, seed, sampling
+    (the model's start search included)."""
     return {
         "model": effmodel.name, "model_id": effmodel.model_id(), "data_hash": data_hash, "seed": seed,
-        "settings": dict(settings), "fixed": dict(sorted((fixed or {}).items())),
+        "settings": {**dict(settings), **({"start_search": effmodel.start_search} if effmodel.start_search else {})}, "fixed": dict(sorted((fixed or {}).items())),
     }
 
 

@@ -84,13 +84,15 @@ def run_fit(
         "excluded": [{"table": t, "row": r, "reason": why} for t, r, why in model.excluded],
         "notes": notes,
         "timings": {"sampler": timings.sampler, "compile_s": timings.compile_s, "sample_s": timings.sample_s, "extras_s": timings.extras_s},
+        **({"start_search": timings.extra["start_search"]} if "start_search" in timings.extra else {}),
         "counts": dataset.counts(),
     }
     if tension:
         result["tension"] = tension
     attrs = provenance(
         model, dataset.data_hash(), seed, timings.sampler,
-        extra={"tension": tension, "headline": headline, "convergence": conv.to_dict(), "as_of": as_of, "excluded": result["excluded"], "notes": notes, "counts": result["counts"]},
+        extra={"tension": tension, "headline": headline, "convergence": conv.to_dict(), "as_of": as_of, "excluded": result["excluded"], "notes": notes, "counts": result["counts"],
+               **({"start_search": result["start_search"]} if "start_search" in result else {})},
     )
     stem = run_stem(model_name, seed, variant=variant, loss_law=loss_law) + ("" if conv.converged else "_UNCONVERGED")
     with shown.phase("write", detail=str(Path(out_dir) / f"{stem}.nc")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -69,6 +70,13 @@ def compile_for_nutpie(model: pm.Model):
     return nutpie.compile_pymc_model(model)
 
 
+def started_at(compiled, initial_point):
+    """``compiled`` with its chains started at ``initial_point(seed)`` (a flat unconstrained vector, value variables in
+    model order) instead of the model's support point plus jitter: nutpie calls the compiled model's
+    ``initial_point_func`` once per chain."""
+    return dataclasses.replace(compiled, initial_point_func=initial_point)
+
+
 def sample_compiled(compiled, *, draws=1000, tune=1000, chains=4, seed=1, target_accept=0.9, progress=False, cores=None):
     """NUTS draws from a model compiled by :func:`compile_for_nutpie` (posterior and sample stats)."""
     import nutpie
@@ -79,7 +87,8 @@ def sample_compiled(compiled, *, draws=1000, tune=1000, chains=4, seed=1, target
     )
 
 
-def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sampler="auto", target_accept=0.9, progress=None, quiet=False):
+def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sampler="auto", target_accept=0.9, progress=None, quiet=False,
+                 starts=0):
     """Sample the posterior of ``model`` with NUTS.
 
     Parameters
@@ -97,11 +106,15 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
         :mod:`effcompute.progress` shows nothing there.
     quiet : bool
         Report no phases to :mod:`effcompute.progress` (inner fits of a check).
+    starts : int
+        If above 0, start every chain at the best of this many optimisations of the posterior density
+        (:mod:`effcompute.inference.sampling.start`); else at the support point with PyMC's jitter.
 
     Returns
     -------
     (az.InferenceData, FitTimings)
-        Posterior and sample stats only; see :func:`fit_model` for the full record.
+        Posterior and sample stats only; see :func:`fit_model` for the full record. With ``starts``,
+        ``timings.extra["start_search"]`` says what the search found.
     """
     which = resolve_sampler(sampler)
     draws, tune, chains = sampling_sizes(draws, tune, chains)
@@ -113,10 +126,18 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
         t = time.perf_counter()
         if which == "nutpie":
             compiled = compile_for_nutpie(model)
-        else:  # what pm.sample does by default, split out so compile and sampling are timed apart
-            initial_points, step = pm.init_nuts(init="jitter+adapt_diag", chains=chains, random_seed=seed, model=model, target_accept=target_accept,
-                                                progressbar=False)
         timings.compile_s = time.perf_counter() - t
+    search = None
+    if starts:
+        with shown.silenced(quiet), shown.phase("start search", detail=f"best of {starts} optimisations of the posterior density"):
+            search, start = best_start(model, starts, seed, timings)
+    if which == "pymc":  # what pm.sample does by default (or no jitter around a searched start), split out so it is timed apart
+        t = time.perf_counter()
+        init = dict(init="adapt_diag", initvals=search.constrained_starts(start, chains, seed)) if search else dict(init="jitter+adapt_diag")
+        initial_points, step = pm.init_nuts(**init, chains=chains, random_seed=seed, model=model, target_accept=target_accept, progressbar=False)
+        timings.compile_s += time.perf_counter() - t
+    elif search:
+        compiled = started_at(compiled, search.chain_starts(start))
     with shown.silenced(quiet), shown.phase("sample", detail=sizes):
         t = time.perf_counter()
         if which == "nutpie":
@@ -130,6 +151,17 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
     return idata, timings
 
 
+def best_start(model: pm.Model, starts: int, seed: int, timings: FitTimings):
+    """Run the start search on ``model``'s data; record its outcome in ``timings.extra["start_search"]``."""
+    from effcompute.inference.sampling.start import StartSearch
+
+    t = time.perf_counter()
+    search = StartSearch(model)
+    start = search.find(starts, seed)
+    timings.extra["start_search"] = {"starts": starts, "best_logp": start.logp, "reached_best": start.spread(), "seconds": time.perf_counter() - t}
+    return search, start
+
+
 def fit_model(effmodel, *, draws=1000, tune=1000, chains=4, seed=1, sampler="auto", target_accept=0.9, progress=None, quiet=False, predictive=True):
     """Sample an :class:`~effcompute.models.base.EffModel`, then complete its record (prior, predictive, log-likelihood, data).
 
@@ -141,7 +173,8 @@ def fit_model(effmodel, *, draws=1000, tune=1000, chains=4, seed=1, sampler="aut
     from effcompute.inference.sampling.record import complete_record
 
     with quiet_pymc_logs():
-        idata, timings = sample_model(effmodel.model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress, quiet=quiet)
+        idata, timings = sample_model(effmodel.model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler, target_accept=target_accept, progress=progress,
+                                      quiet=quiet, starts=effmodel.start_search)
     t = time.perf_counter()
     with quiet_pymc_logs(), shown.silenced(quiet):
         complete_record(idata, effmodel, seed, predictive=predictive)
