@@ -122,22 +122,20 @@ def sample_model(model: pm.Model, *, draws=1000, tune=1000, chains=4, seed=1, sa
         progress = sys.stderr.isatty() and not shown.active()
     timings = FitTimings(sampler=which)
     sizes = f"{chains} chains x {draws} draws after {tune} tuning steps"
-    with shown.silenced(quiet), shown.phase("compile", detail=f"{which}, {len(model.free_RVs)} free variables"):
-        t = time.perf_counter()
-        if which == "nutpie":
-            compiled = compile_for_nutpie(model)
-        timings.compile_s = time.perf_counter() - t
     search = None
     if starts:
         with shown.silenced(quiet), shown.phase("start search", detail=f"best of {starts} optimisations of the posterior density"):
             search, start = best_start(model, starts, seed, timings)
-    if which == "pymc":  # what pm.sample does by default (or no jitter around a searched start), split out so it is timed apart
+    with shown.silenced(quiet), shown.phase("compile", detail=f"{which}, {len(model.free_RVs)} free variables"):
         t = time.perf_counter()
-        init = dict(init="adapt_diag", initvals=search.constrained_starts(start, chains, seed)) if search else dict(init="jitter+adapt_diag")
-        initial_points, step = pm.init_nuts(**init, chains=chains, random_seed=seed, model=model, target_accept=target_accept, progressbar=False)
-        timings.compile_s += time.perf_counter() - t
-    elif search:
-        compiled = started_at(compiled, search.chain_starts(start))
+        if which == "nutpie":
+            compiled = compile_for_nutpie(model)
+            if search:
+                compiled = started_at(compiled, search.chain_starts(start))
+        else:  # what pm.sample does by default (no jitter around a searched start), split out so compile and sampling are timed apart
+            init = dict(init="adapt_diag", initvals=search.constrained_starts(start, chains, seed)) if search else dict(init="jitter+adapt_diag")
+            initial_points, step = pm.init_nuts(**init, chains=chains, random_seed=seed, model=model, target_accept=target_accept, progressbar=False)
+        timings.compile_s = time.perf_counter() - t
     with shown.silenced(quiet), shown.phase("sample", detail=sizes):
         t = time.perf_counter()
         if which == "nutpie":

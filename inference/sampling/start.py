@@ -63,9 +63,6 @@ class StartSearch:
         self.shapes = [np.shape(ip[n]) for n in self.names]
         self.sizes = [int(np.prod(s)) for s in self.shapes]
         self._logp_dlogp = model.compile_fn([model.logp(jacobian=True), model.dlogp(jacobian=True)], point_fn=True)
-        free = {rv.name for rv in model.free_RVs}
-        self._constrained_vars = [v for v in model.unobserved_value_vars if v.name in free]
-        self._constrained = model.compile_fn(self._constrained_vars, inputs=model.value_vars, point_fn=True)
         self._prior_point = make_initial_point_fn(model=model, jitter_rvs=set(), default_strategy="prior", return_transformed=True)
 
     def flat(self, point: dict) -> np.ndarray:
@@ -124,9 +121,13 @@ class StartSearch:
 
     def constrained_starts(self, start: Start, chains: int, seed: int, jitter: float = JITTER) -> list[dict]:
         """One jittered start per chain as free-variable name -> constrained value (PyMC's ``initvals``)."""
+        free = {rv.name for rv in self.model.free_RVs}
+        constrained_vars = [v for v in self.model.unobserved_value_vars if v.name in free]
+        # compiled here, not in __init__: only PyMC's sampler needs it, nutpie and SBC start from the flat vector
+        constrained = self.model.compile_fn(constrained_vars, inputs=self.model.value_vars, point_fn=True)
         initial_point = self.chain_starts(start, jitter)
         out = []
         for chain in range(chains):
-            values = self._constrained(self.unflat(initial_point(seed + chain)))
-            out.append({v.name: np.asarray(x) for v, x in zip(self._constrained_vars, values)})
+            values = constrained(self.unflat(initial_point(seed + chain)))
+            out.append({v.name: np.asarray(x) for v, x in zip(constrained_vars, values)})
         return out
