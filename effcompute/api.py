@@ -1,7 +1,7 @@
 """The Python API: fit a model or load a saved run, then read its headline, figures and report.
 
 >>> import effcompute as ec
->>> run = ec.load_run("runs/joint_seed1.nc")      # or: run = ec.fit(model="joint", draws=1000)
+>>> run = ec.load_run("runs/joint_seed1.nc")      # or: run = ec.fit(model="joint", draws=2000)
 >>> run.headline()                                # one row per quantity: median, 80% and 95% intervals, unit
 >>> fig = run.plot("reductions")                  # a matplotlib Figure
 >>> run.report("report")                          # report.html, report.md and figures/
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
 
 #: Figures a run can draw, by name: name -> (module function in effcompute.inference.plots, what it takes).
 FIGURES = {
@@ -127,7 +129,7 @@ def load_run(path) -> Run:
     return Run(idata, config, attrs, Path(path))
 
 
-def fit(model: str = "joint", *, data=None, out="runs", draws: int = 1000, tune: int = 2000, chains: int = 4, seed: int = 1,
+def fit(model: str = "joint", *, data=None, out="runs", draws: int = DEFAULT_DRAWS, tune: int = DEFAULT_TUNE, chains: int = DEFAULT_CHAINS, seed: int = 1,
         prior: str = "seed", as_of=None, quiet: bool = False, **options) -> Run:
     """Fit a model on a data folder (default: the bundled data), save the run under ``out`` and return it.
 

@@ -20,6 +20,7 @@ from effcompute import __version__, progress
 from effcompute.cli_errors import DEBUG_FLAG, command_name, run_guarded, split_debug
 from effcompute.cli_paths import check_output_file, output_folder
 from effcompute.cliargs import date_arg, existing_path, existing_run_or_folder, path_arg, positive_int, print_json, print_result
+from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
 from effcompute.models.registry import MODEL_NAMES, PERPLEXITY_VARIANTS
 from effcompute.quiet import quiet_pymc_logs
 
@@ -245,9 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("fit", help="fit a model on the data, check convergence, save the run, print the headline")
     f.add_argument("--model", choices=MODEL_NAMES, default="joint", help="which model to fit (default: %(default)s)")
-    f.add_argument("--draws", type=positive_int, default=1000, help="posterior draws per chain, after tuning (default: %(default)s)")
-    f.add_argument("--tune", type=positive_int, default=2000, help="tuning steps per chain (default: %(default)s); with 1000 the joint model's adaptation missed on seed 1")
-    f.add_argument("--chains", type=positive_int, default=4, help="independent chains (default: %(default)s)")
+    f.add_argument("--draws", type=positive_int, default=DEFAULT_DRAWS, help="posterior draws per chain, after tuning (default: %(default)s)")
+    f.add_argument("--tune", type=positive_int, default=DEFAULT_TUNE, help="tuning steps per chain (default: %(default)s); with 1000 the joint model's adaptation missed on seed 1")
+    f.add_argument("--chains", type=positive_int, default=DEFAULT_CHAINS, help="independent chains (default: %(default)s)")
     f.add_argument("--seed", type=int, default=1, help="random seed of the sampler and of the prior and predictive draws (default: %(default)s)")
     f.add_argument("--as-of", type=date_arg, default=None, help="end of the period since GPT-3 (default: latest release in the data)")
     f.add_argument("--prior", choices=["seed", "weak"], default="seed", help="factor priors: seed 002's, or weakly informative (default: %(default)s)")
@@ -255,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="trend and joint models: the loss law's constants, uncertain between the two published fits (span), or one of them (default: %(default)s)")
     f.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto", help="NUTS implementation; auto takes nutpie when it is installed (default: %(default)s)")
     f.add_argument("--target-accept", type=float, default=None,
-                   help="NUTS target acceptance rate; raise it if there are divergences (default: the model's: 0.95 for evidence and joint, 0.9 for the others)")
+                   help="NUTS target acceptance rate; raise it if there are divergences (default: the model's: 0.98 for evidence, 0.95 for joint, 0.9 for the others)")
     f.add_argument("--variant", choices=PERPLEXITY_VARIANTS, default=None, help="perplexity model: which law variant (default: ho7, Ho et al.'s model 7)")
     f.add_argument("--data", default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
     f.add_argument("--out", type=path_arg, default=None, help="folder for the run's netCDF file (default: runs/, or the workspace's runs folder)")

@@ -13,7 +13,18 @@ from effcompute.cliargs import (
     print_json,
     print_result,
 )
+from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
 from effcompute.models.registry import FITTED_MODELS
+
+
+def thin_arg(text: str) -> int | str:
+    """``--thin``: a whole number >= 1, or ``ess`` (thin each simulation to its effective sample size)."""
+    if text.strip().lower() == "ess":
+        return "ess"
+    try:
+        return positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither a whole number >= 1 nor 'ess'") from None
 
 
 def cmd_check_sbc(args) -> int:
@@ -36,7 +47,9 @@ def cmd_check_sbc(args) -> int:
     if args.json:
         print_json(summary)
     else:
-        print(f"SBC {args.model}: {summary['sims']} simulations, {summary['kept_draws_per_sim']} kept draws each, "
+        kept = summary["kept_draws_per_sim"]
+        kept = f"{kept['min']}-{kept['max']} (median {kept['median']:g})" if isinstance(kept, dict) else kept
+        print(f"SBC {args.model}: {summary['sims']} simulations, {kept} kept draws each, "
               f"{summary['seconds_per_sim']['mean']:.2f} s per simulation, {summary['divergent_sims']} with divergences")
         if args.screen_rhat is not None:
             print(f"screen: {len(summary['screened_sims'])} of {summary['fitted_sims']} simulations left out, their chains disagreeing "
@@ -138,7 +151,8 @@ def register(subparsers) -> None:
     s.add_argument("--draws", type=positive_int, default=400, help="posterior draws per chain per simulation, before thinning (default: %(default)s)")
     s.add_argument("--tune", type=positive_int, default=400, help="tuning steps per chain per simulation (default: %(default)s)")
     s.add_argument("--chains", type=positive_int, default=1, help="chains per simulation (default: %(default)s)")
-    s.add_argument("--thin", type=positive_int, default=4, help="keep every THIN-th draw for the ranks (default: %(default)s)")
+    s.add_argument("--thin", type=thin_arg, default=4,
+                   help="keep every THIN-th draw for the ranks, or 'ess': about as many draws as each simulation's effective sample size (default: %(default)s)")
     s.add_argument("--screen-rhat", type=rhat_threshold, default=None, metavar="R",
                    help="rank only simulations whose chains agree (max R-hat <= R; needs --chains >= 2); the rest are counted, not ranked")
     s.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
@@ -170,9 +184,9 @@ def register(subparsers) -> None:
     rb = csub.add_parser("robustness", help="refit an evidence or joint run with the discrepancy's prior scale halved and doubled, and with weak "
                                             "factor priors; the compute reduction under each, and its ratio to the run's")
     rb.add_argument("run", type=existing_path, help="a saved evidence or joint run (.nc)")
-    rb.add_argument("--draws", type=positive_int, default=1000, help="posterior draws per chain of each refit (default: %(default)s)")
-    rb.add_argument("--tune", type=positive_int, default=2000, help="tuning steps per chain of each refit (default: %(default)s)")
-    rb.add_argument("--chains", type=positive_int, default=4, help="chains of each refit (default: %(default)s)")
+    rb.add_argument("--draws", type=positive_int, default=DEFAULT_DRAWS, help="posterior draws per chain of each refit (default: %(default)s)")
+    rb.add_argument("--tune", type=positive_int, default=DEFAULT_TUNE, help="tuning steps per chain of each refit (default: %(default)s)")
+    rb.add_argument("--chains", type=positive_int, default=DEFAULT_CHAINS, help="chains of each refit (default: %(default)s)")
     rb.add_argument("--seed", type=int, default=None, help="random seed of the refits (default: the run's)")
     rb.add_argument("--data", **data_opt)
     rb.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from effcompute.cliargs import date_arg, path_arg, positive_int, print_json
+from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
 from effcompute.models.registry import FITTED_MODELS
 
 #: Flags of a single release given on the command line, as releases.csv columns.
@@ -149,9 +150,9 @@ def register(sub) -> None:
     how.add_argument("--exact-only", action="store_true", help="refit only; skip the approximate (reweighted) update")
     how.add_argument("--approximate-only", action="store_true", help="reweight the previous posterior; skip the exact refit (check its Pareto k)")
     a.add_argument("--model", choices=FITTED_MODELS, default="joint", help="model to refit after the addition (default: %(default)s)")
-    a.add_argument("--draws", type=positive_int, default=1000, help="posterior draws per chain of the refit (default: %(default)s)")
-    a.add_argument("--tune", type=positive_int, default=2000, help="tuning steps per chain of the refit (default: %(default)s)")
-    a.add_argument("--chains", type=positive_int, default=4, help="chains of the refit (default: %(default)s)")
+    a.add_argument("--draws", type=positive_int, default=DEFAULT_DRAWS, help="posterior draws per chain of the refit (default: %(default)s)")
+    a.add_argument("--tune", type=positive_int, default=DEFAULT_TUNE, help="tuning steps per chain of the refit (default: %(default)s)")
+    a.add_argument("--chains", type=positive_int, default=DEFAULT_CHAINS, help="chains of the refit (default: %(default)s)")
     a.add_argument("--seed", type=int, default=1, help="random seed of the refit (default: %(default)s)")
     a.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto", help="NUTS implementation of the refit; auto takes nutpie when it is installed (default: %(default)s)")
     a.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the table")

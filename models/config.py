@@ -38,6 +38,21 @@ def factor_priors(prior_set: str, reading: str = "intervals") -> dict[str, Facto
     return {f: seed[f] for f in dims.COMPUTE_FACTORS}
 
 
+def check_rate_prior(spec: dict) -> None:
+    """Raise ValueError unless ``spec`` is ``{"mu": finite, "sd": > 0, "source": non-empty text}``."""
+    import math
+
+    if set(spec) != {"mu", "sd", "source"}:
+        raise ValueError(f"rate_prior={spec!r} must have exactly the keys 'mu', 'sd' and 'source'")
+    mu, sd, source = spec["mu"], spec["sd"], spec["source"]
+    if not (isinstance(mu, (int, float)) and math.isfinite(mu)):
+        raise ValueError(f"rate_prior mu={mu!r} must be a finite number (orders of magnitude per year)")
+    if not (isinstance(sd, (int, float)) and math.isfinite(sd) and sd > 0):
+        raise ValueError(f"rate_prior sd={sd!r} must be a finite number > 0")
+    if not (isinstance(source, str) and source.strip()):
+        raise ValueError(f"rate_prior source={source!r} must say where the prior comes from")
+
+
 #: The bottom-up switches and their values (the first of each is the default).
 BOTTOM_UP_CHOICES = {
     "prior_overlap": ("drop", "keep"),
@@ -112,6 +127,10 @@ class ModelConfig:
         log scale (its sd learned with an inverse-gamma prior, integrated out). The default 0.7 gives the
         discrepancy an 80% prior interval of x/÷ 2.9, as wide as seed 002's unpublished-innovations interval
         (1.5x-13x, 80%: half-width 1.08 in logs); not set from any data the model uses.
+    rate_prior : dict
+        Trend and joint models: the pooled rate's prior ``{"mu", "sd", "source"}`` (orders of magnitude per year,
+        Normal); empty (the default) is the weakly informative Normal(0.3, 0.3) of models/trend.py. Made from a
+        perplexity run by :func:`effcompute.inference.summary.rate_prior.rate_prior_from_perplexity_run`.
     discrepancy_centre : float
         Joint model: centre of the discrepancy's prior (log scale). 0 (the default) claims nothing about gains the
         measured factors leave out; ``check robustness`` also centres it at seed 002's unpublished-innovations
@@ -142,6 +161,7 @@ class ModelConfig:
     unpublished: str = "discrepancy"
     discrepancy_scale: float = 0.7
     discrepancy_centre: float = 0.0
+    rate_prior: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -166,6 +186,8 @@ class ModelConfig:
                 raise ValueError(f"{name}={getattr(self, name)!r} must be one of {allowed}")
         if not self.discrepancy_scale > 0:
             raise ValueError(f"discrepancy_scale={self.discrepancy_scale!r} must be > 0")
+        if self.rate_prior:
+            check_rate_prior(self.rate_prior)
         if not self.priors:
             self.priors = {k: p.to_dict() for k, p in factor_priors(self.prior, self.reading).items()}
 

@@ -135,6 +135,11 @@ def prepare_trend(dataset, config: ModelConfig) -> TrendData:
     )
 
 
+#: The pooled rate's default prior, orders of magnitude (OOM) per year: 0.3 is a 12-month halving time, and sd 0.3
+#: puts 95% on -0.3 to 0.9 (docs/models.md). ``ModelConfig.rate_prior`` replaces it.
+DEFAULT_RATE_PRIOR = {"mu": 0.3, "sd": 0.3, "source": "weakly informative default (models/trend.py)"}
+
+
 def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None):
     """Scores, curves, rates and effects; returns log R_compute top-down (mean release, MMLU 5-shot).
 
@@ -143,7 +148,8 @@ def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None)
     r, o = data.releases, data.obs
     c = loss_law.prior_constants(config.loss_law) if c is None else c
     log10_opt = pm.Deterministic("log10_optimal_flop", loss_law.log10_optimal_flop(c, r.log10_n.to_numpy(), r.log10_d.to_numpy()), dims=dims.RELEASE)
-    g = pm.Normal("g_oom_per_year", 0.3, 0.3)
+    rate = config.rate_prior or DEFAULT_RATE_PRIOR
+    g = pm.Normal("g_oom_per_year", rate["mu"], rate["sd"])
     g_series = pm.Deterministic("g_series", g + pm.HalfNormal("g_series_sd", 0.15) * pm.Normal("g_series_z", 0, 1, dims=dims.SERIES), dims=dims.SERIES)
     release_sd = pm.HalfNormal("release_sd", 0.5)
     org_sd = pm.HalfNormal("org_sd", 0.3)

@@ -255,3 +255,33 @@ def test_the_simultaneous_ecdf_band_holds_its_probability_for_uniform_values():
     assert abs(inside - exact) < 0.015  # 4,000 simulated samples: the exact probability is what they show
     with pytest.raises(ValueError, match="ecdf_band needs n >= 1"):
         ecdf_band(0, 0.95)
+
+
+def test_thinning_to_the_ess_keeps_about_as_many_draws_as_the_effective_sample_size():
+    ess = sbc.SBCSettings(draws=200, chains=1, thin="ess")
+    assert sbc.thinning(ess, 12.8) == 16 and sbc.thinning(ess, 250.0) == 1 and sbc.thinning(ess, 0.2) == 200
+    assert sbc.thinning(sbc.SBCSettings(thin=2), 12.8) == 2
+
+
+def test_ranks_among_different_numbers_of_kept_draws_are_summarized_per_simulation():
+    """With thin='ess' each simulation keeps its own number of draws; uniform ranks on each pass, extremes fail."""
+    rng = np.random.default_rng(1)
+    results = _fake_results(lambda rng, L: 0)
+    for r in results:
+        r["kept_draws"] = int(rng.integers(8, 120))
+        r["ranks"]["a"] = int(rng.integers(0, r["kept_draws"] + 1))
+    summary = sbc.summarize(results)
+    assert summary["passed"] and summary["kept_draws_per_sim"]["min"] >= 8 and summary["kept_draws_per_sim"]["max"] < 120
+    for r in results:
+        r["ranks"]["a"] = int(rng.choice([0, r["kept_draws"]])) if rng.uniform() < 0.3 else r["ranks"]["a"]
+    assert not sbc.summarize(results)["passed"]
+
+
+def test_thin_takes_a_number_or_ess():
+    import argparse
+
+    from effcompute.cli_check import thin_arg
+
+    assert thin_arg("ess") == "ess" and thin_arg("4") == 4
+    with pytest.raises(argparse.ArgumentTypeError, match="'x' is neither a whole number >= 1 nor 'ess'"):
+        thin_arg("x")

@@ -34,6 +34,7 @@ def test_the_search_keeps_the_highest_of_several_optima():
     found = np.asarray(start.logps)
     assert np.nanmax(found) == start.logp and 1 <= start.spread() <= 12
     assert np.any(np.abs(found - start.logp) > 2), "some starts should end on the lower peak at +4"
+    assert start.record(2.5) == {"starts": 12, "best_logp": start.logp, "reached_best": start.spread(), "seconds": 2.5}
 
 
 def test_the_search_reads_the_data_it_is_given():
@@ -73,7 +74,7 @@ def test_sampling_from_the_searched_start_stays_on_the_best_peak(sampler):
     started, timings = sample_model(model, draws=100, tune=100, chains=2, seed=4, sampler=sampler, quiet=True, progress=False, starts=8)
     assert float(default.posterior.x.mean()) > 3, "the default start should reach the broad peak (else this toy tests nothing)"
     assert np.all(np.abs(started.posterior.x.values + 1.0) < 0.5)
-    assert timings.extra["start_search"]["starts"] == 8
+    assert timings.extra["start_search"]["starts"] == 8 and timings.extra["start_search"]["reached_best"] >= 1
 
 
 @pytest.mark.slow

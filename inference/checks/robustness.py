@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
 from effcompute.models.base import Role
 
 #: The headline quantity compared across variants, and the ones shown beside it.
@@ -49,7 +50,7 @@ def _shown(headline: dict, quantities) -> dict:
     return {q.headline_key: {k: headline[q.headline_key][k] for k in keep} for q in quantities if q.role in SHOWN_ROLES and q.headline_key in headline}
 
 
-def run_robustness(path, *, data_dir=None, draws=1000, tune=2000, chains=4, seed=None, quiet=False) -> dict:
+def run_robustness(path, *, data_dir=None, draws=DEFAULT_DRAWS, tune=DEFAULT_TUNE, chains=DEFAULT_CHAINS, seed=None, quiet=False) -> dict:
     """Refit every variant of the run at ``path``; the JSON-ready result ``check robustness`` prints.
 
     Returns

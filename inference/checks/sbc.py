@@ -44,12 +44,18 @@ FAMILY_PROB = 0.95
 
 @dataclass
 class SBCSettings:
-    """Sampling per simulation: one or more short chains, thinned to ``draws // thin`` kept draws."""
+    """Sampling per simulation: one or more short chains, thinned to ``draws // thin`` kept draws.
+
+    ``thin="ess"`` thins each simulation to about its effective sample size instead: every k-th draw with
+    k = ceil(draws x chains / min bulk ESS of the ranked variables), as Talts et al. (2018) advise, since ranks among
+    autocorrelated draws are not uniform even when the fit is calibrated. k depends on the simulated data and the
+    sampler's randomness, not on the true parameters given the data, so the ranks stay valid.
+    """
 
     draws: int = 400
     tune: int = 400
     chains: int = 1
-    thin: int = 4
+    thin: int | str = 4
     target_accept: float | None = None  # None: the model's (EffModel.target_accept)
 
 
@@ -151,9 +157,12 @@ def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:
     if w["search"] is not None:  # the fit as run on real data: chains start at the best of the model's optimisations
         start = w["search"].find(w["starts"], seed, data)
         compiled = started_at(compiled, w["search"].chain_starts(start))
-        found = {"start_logp": start.logp, "starts_reaching_best": start.spread()}
+        found = {"start_search": start.record(time.perf_counter() - t0)}
     idata = sample_compiled(compiled, draws=s.draws, tune=s.tune, chains=s.chains, seed=seed, target_accept=s.target_accept, cores=1)
-    post = idata.posterior.isel(draw=slice(s.thin - 1, None, s.thin))
+    names = {name for name, _ in w["quantities"]}
+    ess, ess_variable = min_ess(idata.posterior, names)
+    thin = thinning(s, ess)
+    post = idata.posterior.isel(draw=slice(thin - 1, None, thin))
     rng = np.random.default_rng(seed)
     ranks, hits = {}, {}
     for name, idx in w["quantities"]:
@@ -172,7 +181,16 @@ def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:
     }
     if s.chains > 1:
         record["max_rhat"], record["max_rhat_variable"] = max_rhat(idata.posterior, {name for name, _ in w["quantities"]})
+    record.update(min_ess=ess, min_ess_variable=ess_variable, thin=thin)
     return record
+
+
+def thinning(settings: SBCSettings, ess: float) -> int:
+    """Keep every k-th draw: ``settings.thin``, or with ``thin="ess"`` about as many draws as the effective sample size."""
+    if settings.thin != "ess":
+        return int(settings.thin)
+    total = settings.draws * settings.chains
+    return max(1, min(settings.draws, int(np.ceil(total / max(ess, 1.0)))))
 
 
 def max_rhat(posterior, names) -> tuple[float, str]:
@@ -186,9 +204,23 @@ def max_rhat(posterior, names) -> tuple[float, str]:
     return worst[name], name
 
 
+def min_ess(posterior, names) -> tuple[float, str]:
+    """Smallest bulk ESS over the ranked variables (all draws before thinning), and the variable it belongs to.
+
+    Ranks among kept draws are uniform only when the kept draws are close to independent; Talts et al. (2018) thin
+    to about the effective sample size. Kept draws far above this ESS mean the thinning was too light.
+    """
+    import arviz as az
+
+    ess = az.ess(posterior[sorted(names)], method="bulk")
+    worst = {name: float(np.nanmin(ess[name].values)) for name in ess.data_vars}
+    name = min(worst, key=worst.get)
+    return worst[name], name
+
+
 def fractional_ranks(ranks: np.ndarray, kept: int, rng) -> np.ndarray:
-    """Ranks in 0..kept as randomized values in (0, 1), exactly uniform under calibration."""
-    return (np.asarray(ranks) + rng.uniform(size=len(ranks))) / (kept + 1)
+    """Ranks in 0..kept (one kept count, or one per rank) as randomized values in (0, 1), exactly uniform under calibration."""
+    return (np.asarray(ranks) + rng.uniform(size=len(ranks))) / (np.asarray(kept) + 1)
 
 
 def screen(results: list[dict], screen_rhat: float | None) -> tuple[list[dict], list[int]]:
@@ -216,7 +248,7 @@ def summarize(results: list[dict], seed: int = 0, screen_rhat: float | None = No
     if not results:
         raise ValueError(f"SBC screen on R-hat: all {fitted} simulations have max R-hat above {screen_rhat}; nothing to rank")
     n = len(results)
-    kept = results[0]["kept_draws"]
+    kept = np.array([r["kept_draws"] for r in results])
     keys = list(results[0]["ranks"])
     family_prob = 1 - (1 - FAMILY_PROB) / len(keys)
     z, lo, hi = ecdf_band(n, family_prob)
@@ -235,7 +267,7 @@ def summarize(results: list[dict], seed: int = 0, screen_rhat: float | None = No
     return {
         "passed": all(p["in_band"] for p in params.values()),
         "sims": n,
-        "kept_draws_per_sim": kept,
+        "kept_draws_per_sim": int(kept[0]) if np.all(kept == kept[0]) else {"median": float(np.median(kept)), "min": int(kept.min()), "max": int(kept.max())},
         "band_prob_per_parameter": family_prob,
         "parameters": params,
         "outside_band": [k for k, p in params.items() if not p["in_band"]],
@@ -317,7 +349,7 @@ def plot_sbc(summary: dict, results: list[dict], path, seed: int = 0):
     import matplotlib.pyplot as plt
 
     rng = np.random.default_rng(seed)
-    n, kept = len(results), results[0]["kept_draws"]
+    n, kept = len(results), [r["kept_draws"] for r in results]
     z, lo, hi = ecdf_band(n, summary["band_prob_per_parameter"])
     _, lo95, hi95 = ecdf_band(n, 0.95)
     keys = list(results[0]["ranks"])
@@ -351,6 +383,7 @@ def save_sbc(summary: dict, results: list[dict], out_dir) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     stem = f"sbc_{summary['model']}"
     ranks = pd.DataFrame([{"sim": r["sim"], "divergences": r["divergences"], "seconds": r["seconds"], **({"max_rhat": r["max_rhat"]} if "max_rhat" in r else {}),
+                           **({"min_ess": r["min_ess"]} if "min_ess" in r else {}),
                            **r["ranks"]} for r in results])
     paths = {"summary": out / f"{stem}.json", "ranks": out / f"{stem}_ranks.csv", "plot": out / f"{stem}.png"}
     paths["summary"].write_text(json.dumps(summary, indent=2) + "\n")

@@ -13,12 +13,10 @@ from effcompute.inference.summary.tension import tension_in_run
 from effcompute.models import build_model
 from effcompute.models.config import ModelConfig
 from effcompute.models.registry import model_class
+from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
 
 
 
-#: Tuning steps per chain of a fit. With 1,000 the joint model's adaptation missed on seed 1 (min tail ESS 60,
-#: R-hat 1.015, the data-quality factor); with 2,000 the same fit passes the gate (tail ESS 906, R-hat 1.005).
-DEFAULT_TUNE = 2000
 
 def default_out_dir(data_dir=None) -> Path:
     """``runs/<version>`` inside a workspace (``--data`` or ``$EFFCOMPUTE_DATA``), else ``runs`` here."""
@@ -38,7 +36,7 @@ def run_stem(model_name: str, seed: int, *, variant=None, loss_law: str = "span"
 
 
 def run_fit(
-    model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=1000, tune=DEFAULT_TUNE, chains=4, seed=1,
+    model_name: str = "joint", *, data_dir=None, out_dir="runs", draws=DEFAULT_DRAWS, tune=DEFAULT_TUNE, chains=DEFAULT_CHAINS, seed=1,
     as_of=None, prior="seed", sampler="auto", target_accept=None, progress=None, quiet=False, loss_law="span", dataset=None, growth=None,
     variant=None, config_fields=None,
 ) -> dict:

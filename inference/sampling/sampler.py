@@ -156,7 +156,7 @@ def best_start(model: pm.Model, starts: int, seed: int, timings: FitTimings):
     t = time.perf_counter()
     search = StartSearch(model)
     start = search.find(starts, seed)
-    timings.extra["start_search"] = {"starts": starts, "best_logp": start.logp, "reached_best": start.spread(), "seconds": time.perf_counter() - t}
+    timings.extra["start_search"] = start.record(time.perf_counter() - t)
     return search, start
 
 

@@ -45,6 +45,10 @@ class Start:
         """How many starts ended within ``tol`` log-density units of the best (how often the search finds it)."""
         return int(np.sum(np.asarray(self.logps) >= self.logp - tol))
 
+    def record(self, seconds: float) -> dict:
+        """What a fit's timings and an SBC simulation's log record of the search (JSON-ready)."""
+        return {"starts": len(self.logps), "best_logp": float(self.logp), "reached_best": self.spread(), "seconds": float(seconds)}
+
 
 class StartSearch:
     """Multi-start L-BFGS on one compiled model; :meth:`find` can be called for many data sets (SBC swaps them in).

@@ -15,6 +15,7 @@ from effcompute import progress
 from effcompute.data.load import load_dataset
 from effcompute.inference.runs.files import load_run
 from effcompute.inference.runs.fit_workflow import run_fit
+from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
 from effcompute.inference.summary.headline import format_number
 from effcompute.inference.updating.carry import (
     approximate_update,
@@ -40,7 +41,7 @@ def find_run(folder: Path, model: str, seed: int) -> Path | None:
 
 
 def refit_after_addition(
-    workspace, previous: str, new_releases, *, model="joint", draws=1000, tune=2000, chains=4, seed=1, sampler="auto", quiet=False,
+    workspace, previous: str, new_releases, *, model="joint", draws=DEFAULT_DRAWS, tune=DEFAULT_TUNE, chains=DEFAULT_CHAINS, seed=1, sampler="auto", quiet=False,
     approximate=True, exact=True,
 ) -> dict:
     """Fit the data after an addition and compare with the fit before it.
