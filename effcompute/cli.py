@@ -19,7 +19,7 @@ import numpy as np
 from effcompute import __version__, progress
 from effcompute.cli_errors import DEBUG_FLAG, command_name, run_guarded, split_debug
 from effcompute.cli_paths import check_output_file, output_folder
-from effcompute.cliargs import date_arg, existing_path, existing_run_or_folder, path_arg, positive_int, print_json, print_result
+from effcompute.cliargs import date_arg, existing_path, existing_run_or_folder, nonnegative_float, path_arg, positive_int, print_json, print_result
 from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
 from effcompute.models.registry import MODEL_NAMES, PERPLEXITY_VARIANTS
 from effcompute.quiet import quiet_pymc_logs
@@ -113,6 +113,20 @@ def cmd_data_crosscheck(args) -> int:
     return 0
 
 
+def rate_prior_fields(args) -> dict:
+    """``ModelConfig`` fields of ``fit --rate-prior-from RUN.nc [--rate-prior-discrepancy SD]`` (empty without them)."""
+    if args.rate_prior_from is None:
+        if args.rate_prior_discrepancy is not None:
+            raise ValueError("fit --rate-prior-discrepancy: needs --rate-prior-from, the perplexity run the prior comes from")
+        return {}
+    if args.model not in ("trend", "joint"):
+        raise ValueError(f"fit --rate-prior-from: only the trend and joint models have a pooled rate; --model is {args.model!r}")
+    from effcompute.inference.summary.rate_prior import DISCREPANCY_SD, rate_prior_from_perplexity_run
+
+    sd = DISCREPANCY_SD if args.rate_prior_discrepancy is None else args.rate_prior_discrepancy
+    return {"rate_prior": rate_prior_from_perplexity_run(args.rate_prior_from, sd)}
+
+
 def cmd_fit(args) -> int:
     from effcompute.inference.runs.fit_workflow import default_out_dir, run_fit
     from effcompute.inference.summary.headline import format_headline_text
@@ -120,7 +134,7 @@ def cmd_fit(args) -> int:
     result = run_fit(
         args.model, data_dir=args.data, out_dir=args.out or default_out_dir(args.data), draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
         as_of=args.as_of, prior=args.prior, sampler=args.sampler, target_accept=args.target_accept, loss_law=args.loss_law,
-        variant=args.variant,
+        variant=args.variant, config_fields=rate_prior_fields(args),
     )
     print_result(result, args.json, format_headline_text)
     if not result["converged"] and not args.allow_unconverged:
@@ -257,6 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--sampler", choices=["auto", "nutpie", "pymc"], default="auto", help="NUTS implementation; auto takes nutpie when it is installed (default: %(default)s)")
     f.add_argument("--target-accept", type=float, default=None,
                    help="NUTS target acceptance rate; raise it if there are divergences (default: the model's: 0.98 for evidence, 0.95 for joint, 0.9 for the others)")
+    f.add_argument("--rate-prior-from", type=existing_path, default=None, metavar="RUN.nc",
+                   help="trend and joint models: take the pooled rate's prior from a perplexity run (Ho et al.'s loss-matched rate), "
+                        "widened by --rate-prior-discrepancy; the run is saved as <model>_seed<S>_rate_prior.nc (docs/models.md)")
+    f.add_argument("--rate-prior-discrepancy", type=nonnegative_float, default=None, metavar="SD",
+                   help="with --rate-prior-from: sd of the difference between the loss-matched 2012-2023 rate and the benchmark-matched "
+                        "rate since 2020, in orders of magnitude a year (default: 0.15)")
     f.add_argument("--variant", choices=PERPLEXITY_VARIANTS, default=None, help="perplexity model: which law variant (default: ho7, Ho et al.'s model 7)")
     f.add_argument("--data", default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
     f.add_argument("--out", type=path_arg, default=None, help="folder for the run's netCDF file (default: runs/, or the workspace's runs folder)")

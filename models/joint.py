@@ -42,6 +42,7 @@ from effcompute.models.trend import (
     TrendModel,
     add_trend_block,
     prepare_trend,
+    rate_prior_notes,
     trend_observations,
     trend_quantities,
 )
@@ -172,4 +173,4 @@ class JointModel(EffModel):
         return evidence_observations(self.data.evidence) + trend_observations(self.data.trend)
 
     def notes(self) -> list[str]:
-        return [no_evidence_note(self.config)]
+        return [no_evidence_note(self.config)] + rate_prior_notes(self.config)

@@ -140,6 +140,12 @@ def prepare_trend(dataset, config: ModelConfig) -> TrendData:
 DEFAULT_RATE_PRIOR = {"mu": 0.3, "sd": 0.3, "source": "weakly informative default (models/trend.py)"}
 
 
+def rate_prior_notes(config: ModelConfig) -> list[str]:
+    """A note naming the pooled rate's prior when it is not the default (empty otherwise)."""
+    r = config.rate_prior
+    return [f"Pooled rate prior N({r['mu']:.3f}, {r['sd']:.3f}) OOM/year, not the default N({DEFAULT_RATE_PRIOR['mu']:g}, {DEFAULT_RATE_PRIOR['sd']:g}): {r['source']}."] if r else []
+
+
 def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None):
     """Scores, curves, rates and effects; returns log R_compute top-down (mean release, MMLU 5-shot).
 
@@ -273,4 +279,4 @@ class TrendModel(EffModel):
 
     def notes(self) -> list[str]:
         return ["Top-down reductions are benchmark-matched at GPT-3's MMLU 5-shot (43.9) for a mean release; the frontier figure puts the "
-                f"release and lab effects at their {self.config.frontier_quantile:.0%} quantile."]
+                f"release and lab effects at their {self.config.frontier_quantile:.0%} quantile."] + rate_prior_notes(self.config)

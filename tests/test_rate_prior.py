@@ -66,3 +66,35 @@ def test_a_run_without_a_loss_matched_rate_is_refused(monkeypatch, tmp_path):
         rate_prior_from_perplexity_run(path)
     with pytest.raises(ValueError, match="discrepancy_sd=-1 must be a number >= 0"):
         rate_prior_from_perplexity_run(path, discrepancy_sd=-1)
+
+
+def test_fit_takes_the_rate_prior_from_a_perplexity_run_and_saves_beside_the_default(monkeypatch, capsys, tmp_path):
+    import json
+
+    from effcompute.cli import main
+
+    monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, seed=kw.get("seed", 1)))
+    ppl = run_module.run_fit("perplexity", out_dir=tmp_path, quiet=True)["path"]
+    capsys.readouterr()
+    code = main(["fit", "--model", "trend", "--rate-prior-from", ppl, "--rate-prior-discrepancy", "0.3", "--out", str(tmp_path), "--json",
+                 "--allow-unconverged"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0 and "_rate_prior" in result["path"]
+    config = load_run(result["path"])[1]
+    assert config.rate_prior == rate_prior_from_perplexity_run(ppl, 0.3)
+    assert any(n.startswith("Pooled rate prior N(") and "discrepancy sd of 0.3" in n for n in result["notes"])
+
+
+@pytest.mark.parametrize("argv, problem", [
+    (["fit", "--model", "evidence", "--rate-prior-from", "{ppl}"], "only the trend and joint models have a pooled rate; --model is 'evidence'"),
+    (["fit", "--model", "trend", "--rate-prior-discrepancy", "0.1"], "--rate-prior-discrepancy: needs --rate-prior-from"),
+])
+def test_fit_refuses_a_rate_prior_it_cannot_use_in_one_line(monkeypatch, capsys, tmp_path, argv, problem):
+    from effcompute.cli import main
+
+    monkeypatch.setattr(run_module, "fit_model", lambda model, **kw: mock_fit(model, seed=kw.get("seed", 1)))
+    ppl = run_module.run_fit("perplexity", out_dir=tmp_path, quiet=True)["path"]
+    capsys.readouterr()
+    assert main([a.replace("{ppl}", ppl) for a in argv] + ["--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "Traceback" not in err

@@ -92,7 +92,8 @@ def run_fit(
         extra={"tension": tension, "headline": headline, "convergence": conv.to_dict(), "as_of": as_of, "excluded": result["excluded"], "notes": notes, "counts": result["counts"],
                **({"start_search": result["start_search"]} if "start_search" in result else {})},
     )
-    stem = run_stem(model_name, seed, variant=variant, loss_law=loss_law) + ("" if conv.converged else "_UNCONVERGED")
+    # a run with another pooled-rate prior must not replace the default run of the same model and seed
+    stem = run_stem(model_name, seed, variant=variant, loss_law=loss_law) + ("_rate_prior" if config.rate_prior else "") + ("" if conv.converged else "_UNCONVERGED")
     with shown.phase("write", detail=str(Path(out_dir) / f"{stem}.nc")):
         result["path"] = str(save_run(idata, Path(out_dir) / f"{stem}.nc", attrs))
     return result
