@@ -52,3 +52,21 @@ def test_the_headline_stays_json_ready(joint):
     idata, quantities = joint
     text = json.dumps(headline_table(idata, quantities))
     assert '"lo80"' in text and "NaN" not in text
+
+
+def test_the_mcse_of_a_quoted_quantile_is_the_textbook_one_for_independent_draws():
+    """Independent N(0, 1) draws: the median's MCSE is sqrt(pi / 2) / sqrt(n), a 10th percentile's
+    sqrt(0.1 x 0.9) / (phi(z_0.1) sqrt(n)); ArviZ's quantile MCSE should be within 20% of both."""
+    import numpy as np
+    import xarray as xr
+    from scipy.stats import norm
+
+    from effcompute.inference.summary.headline import headline_mcse
+    from effcompute.models.base import Quantity
+
+    n = 4 * 2000
+    post = xr.Dataset({"x": (("chain", "draw"), np.random.default_rng(3).normal(size=(4, 2000)))})
+    se = headline_mcse(post, [Quantity("x", "x", "")])["x"]
+    assert se["median"] == pytest.approx(np.sqrt(np.pi / 2 / n), rel=0.2)
+    assert se["lo80"] == pytest.approx(np.sqrt(0.1 * 0.9 / n) / norm.pdf(norm.ppf(0.1)), rel=0.2)
+    assert se["hi80"] == pytest.approx(se["lo80"], rel=0.3)
