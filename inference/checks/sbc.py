@@ -367,7 +367,8 @@ def plot_sbc(summary: dict, results: list[dict], path, seed: int = 0):
         ax.set_title(label, fontsize=6.5)
     for ax in axes.flat[len(keys):]:
         ax.axis("off")
-    fig.suptitle(f"SBC {summary['model']}: ECDF - uniform of fractional ranks, {n} sims, {kept} draws each; grey = simultaneous 95% band, dashed = family-wise band", fontsize=9)
+    each = f"{kept[0]}" if len(set(kept)) == 1 else f"{min(kept)}-{max(kept)} (median {np.median(kept):g})"
+    fig.suptitle(f"SBC {summary['model']}: ECDF - uniform of fractional ranks, {n} sims, {each} draws each; grey = simultaneous 95% band, dashed = family-wise band", fontsize=9)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / fig.get_figheight()))
     fig.savefig(path, dpi=110)
     plt.close(fig)
