@@ -180,7 +180,7 @@ def _run_one(index: int, seed: int, truth: dict, data: dict) -> dict:
         "kept_draws": int(post.sizes["chain"] * post.sizes["draw"]), "seconds": time.perf_counter() - t0, **found,
     }
     if s.chains > 1:
-        record["max_rhat"], record["max_rhat_variable"] = max_rhat(idata.posterior, {name for name, _ in w["quantities"]})
+        record["max_rhat"], record["max_rhat_variable"] = max_rhat(idata.posterior, names)
     record.update(min_ess=ess, min_ess_variable=ess_variable, thin=thin)
     return record
 
@@ -198,9 +198,15 @@ def max_rhat(posterior, names) -> tuple[float, str]:
     and the variable it belongs to."""
     import arviz as az
 
-    rhat = az.rhat(posterior[sorted(names)])
-    worst = {name: float(np.nanmax(rhat[name].values)) for name in rhat.data_vars}
-    name = max(worst, key=worst.get)
+    return worst_variable(az.rhat(posterior[sorted(names)]), largest=True)
+
+
+def worst_variable(diagnostic, largest: bool) -> tuple[float, str]:
+    """The worst value of a per-variable diagnostic (an ArviZ Dataset: the largest R-hat or the smallest ESS over
+    every variable and element), and the variable it belongs to."""
+    reduce, pick = (np.nanmax, max) if largest else (np.nanmin, min)
+    worst = {name: float(reduce(diagnostic[name].values)) for name in diagnostic.data_vars}
+    name = pick(worst, key=worst.get)
     return worst[name], name
 
 
@@ -212,10 +218,7 @@ def min_ess(posterior, names) -> tuple[float, str]:
     """
     import arviz as az
 
-    ess = az.ess(posterior[sorted(names)], method="bulk")
-    worst = {name: float(np.nanmin(ess[name].values)) for name in ess.data_vars}
-    name = min(worst, key=worst.get)
-    return worst[name], name
+    return worst_variable(az.ess(posterior[sorted(names)], method="bulk"), largest=False)
 
 
 def fractional_ranks(ranks: np.ndarray, kept: int, rng) -> np.ndarray:

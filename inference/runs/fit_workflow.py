@@ -30,9 +30,11 @@ def default_out_dir(data_dir=None) -> Path:
     return Path("runs")
 
 
-def run_stem(model_name: str, seed: int, *, variant=None, loss_law: str = "span") -> str:
-    """The file name (without ``.nc`` and the ``_UNCONVERGED`` mark) :func:`run_fit` saves a run under."""
-    return f"{model_name}{'_' + variant if variant else ''}_seed{seed}" + (f"_{loss_law}_law" if loss_law != "span" else "")
+def run_stem(model_name: str, seed: int, *, variant=None, loss_law: str = "span", rate_prior: bool = False) -> str:
+    """The file name (without ``.nc`` and the ``_UNCONVERGED`` mark) :func:`run_fit` saves a run under; a run with
+    another pooled-rate prior (``rate_prior``) is named apart so it never replaces the default run."""
+    return (f"{model_name}{'_' + variant if variant else ''}_seed{seed}" + (f"_{loss_law}_law" if loss_law != "span" else "")
+            + ("_rate_prior" if rate_prior else ""))
 
 
 def run_fit(
@@ -92,8 +94,7 @@ def run_fit(
         extra={"tension": tension, "headline": headline, "convergence": conv.to_dict(), "as_of": as_of, "excluded": result["excluded"], "notes": notes, "counts": result["counts"],
                **({"start_search": result["start_search"]} if "start_search" in result else {})},
     )
-    # a run with another pooled-rate prior must not replace the default run of the same model and seed
-    stem = run_stem(model_name, seed, variant=variant, loss_law=loss_law) + ("_rate_prior" if config.rate_prior else "") + ("" if conv.converged else "_UNCONVERGED")
+    stem = run_stem(model_name, seed, variant=variant, loss_law=loss_law, rate_prior=bool(config.rate_prior)) + ("" if conv.converged else "_UNCONVERGED")
     with shown.phase("write", detail=str(Path(out_dir) / f"{stem}.nc")):
         result["path"] = str(save_run(idata, Path(out_dir) / f"{stem}.nc", attrs))
     return result
