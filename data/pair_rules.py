@@ -3,8 +3,9 @@
 A rule says what a pair's multiplier mixes and how the likelihood treats it:
 
 - ``exclude``: the row stays in ``matched_pairs.csv`` (it is a true report) but the likelihood leaves it out,
-  with the reason recorded: a conditional gain over an already improved baseline, or a ratio that mixes
-  techniques with no stated shares.
+  with the reason recorded: a ratio that mixes techniques with no stated shares.
+- ``conditional``: a gain over a baseline that already has part of the technique's gain since 2020 (an improved
+  baseline); the model enters it as an unknown share of the factor's gain (``models/evidence.py``).
 - ``allocation_adjust``: the two sides allocate parameters and tokens differently; the model removes the
   allocation part through the loss law (``models/loss_law.py``), using the parameters and tokens given here.
 
@@ -26,7 +27,7 @@ import pandas as pd
 from effcompute.data.cells import DataValidationError, SchemaIssue
 
 RULES_FILE = "pair_rules.csv"
-RULES = ("exclude", "allocation_adjust")
+RULES = ("exclude", "allocation_adjust", "conditional")
 SIDES = ("baseline_params", "baseline_tokens", "treatment_params", "treatment_tokens")
 COLUMNS = ("pair_id", "rule", "reason") + SIDES + ("source", "source_url", "source_location")
 

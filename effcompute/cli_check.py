@@ -6,6 +6,7 @@ import argparse
 import json
 
 from effcompute.cliargs import (
+    config_field,
     date_arg,
     existing_path,
     path_arg,
@@ -110,7 +111,8 @@ def cmd_check_influence(args) -> int:
 def cmd_check_forecast(args) -> int:
     from effcompute.inference.checks.forecast import format_forecast, run_forecast
 
-    result = run_forecast(args.cutoff, data_dir=args.data, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed, quiet=False)
+    result = run_forecast(args.cutoff, data_dir=args.data, model_name=args.model, draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
+                          quiet=False, config_fields=dict(args.config))
     print_result(result, args.json, format_forecast)
     return 0
 
@@ -203,6 +205,9 @@ def register(subparsers) -> None:
     f.add_argument("--tune", type=positive_int, default=500, help="tuning steps per chain (default: %(default)s)")
     f.add_argument("--chains", type=positive_int, default=2, help="chains (default: %(default)s)")
     f.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
+    f.add_argument("--model", choices=("joint", "trend"), default="joint", help="the model to fit and forecast with (default: %(default)s)")
+    f.add_argument("--config", type=config_field, action="append", default=[], metavar="KEY=VALUE",
+                   help="a model setting other than the default, e.g. adoption=moe or conditional_pairs=exclude (repeatable)")
     f.add_argument("--data", **data_opt)
     f.add_argument("--json", action="store_true", help="print the result as one JSON object")
     f.set_defaults(func=cmd_check_forecast)

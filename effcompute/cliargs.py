@@ -36,6 +36,23 @@ def nonnegative_float(text: str) -> float:
     return value
 
 
+def config_field(text: str) -> tuple[str, object]:
+    """``KEY=VALUE`` naming a :class:`~effcompute.models.config.ModelConfig` field; VALUE is read as JSON, else as text."""
+    from dataclasses import fields
+
+    from effcompute.models.config import ModelConfig
+
+    key, sep, raw = text.partition("=")
+    names = sorted(f.name for f in fields(ModelConfig) if f.name != "model")
+    if not sep or key not in names:
+        raise argparse.ArgumentTypeError(f"{text!r} must be KEY=VALUE with KEY one of the model settings: {', '.join(names)}")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return key, value
+
+
 def print_json(obj) -> None:
     json.dump(obj, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")

@@ -57,10 +57,15 @@ def check_rate_prior(spec: dict) -> None:
 BOTTOM_UP_CHOICES = {
     "prior_overlap": ("drop", "keep"),
     "pair_rules": ("apply", "ignore"),
+    "conditional_pairs": ("share", "exclude"),
     "chinchilla": ("loss_law", "factor"),
     "scale_transfer": ("per_technique", "shared"),
     "unpublished": ("discrepancy", "factor"),
 }
+
+
+#: Techniques whose factor enters the effective compute of the releases that use them (trend and joint).
+ADOPTION_CHOICES = ("none", "moe")
 
 
 @dataclass
@@ -111,7 +116,11 @@ class ModelConfig:
         Evidence and joint: ``drop`` leaves out of the likelihood every matched pair of a study that a factor
         prior in use was built from (``prior_sources`` in data/seed002_factors.json); ``keep`` counts them twice.
     pair_rules : {"apply", "ignore"}
-        Evidence and joint: apply data/pair_rules.csv (conditional or mixed pairs excluded, allocation adjusted).
+        Evidence and joint: apply data/pair_rules.csv (mixed pairs excluded, conditional gains as such, allocation
+        adjusted), or enter every pair as a gain since the 2020 recipe.
+    conditional_pairs : {"share", "exclude"}
+        Evidence and joint, ``pair_rules="apply"``: a gain over an improved baseline (rule ``conditional``) enters as
+        an unknown share of its factor's gain (``share``), or leaves the likelihood (``exclude``, the earlier rule).
     chinchilla : {"loss_law", "factor"}
         Evidence and joint: the Chinchilla factor as GPT-3's allocation penalty under the loss law
         (``models/loss_law.py``, shared with the trend model), or a free factor with a prior and pairs.
@@ -131,6 +140,11 @@ class ModelConfig:
         Trend and joint models: the pooled rate's prior ``{"mu", "sd", "source"}`` (orders of magnitude per year,
         Normal); empty (the default) is the weakly informative Normal(0.3, 0.3) of models/trend.py. Made from a
         perplexity run by :func:`effcompute.inference.summary.rate_prior.rate_prior_from_perplexity_run`.
+    adoption : {"none", "moe"}
+        Trend and joint models: ``moe`` adds the MoE factor's log-gain to the effective compute of every release
+        that is a mixture of experts (active parameters below total), so those releases inform the factor
+        (joint: the evidence block's ``log_moe``; trend alone: its own, with the weak prior), and the estimand is
+        the recipe that adopts it. ``none``: releases carry no technique; the estimand is the mean release.
     discrepancy_centre : float
         Joint model: centre of the discrepancy's prior (log scale). 0 (the default) claims nothing about gains the
         measured factors leave out; ``check robustness`` also centres it at seed 002's unpublished-innovations
@@ -156,12 +170,14 @@ class ModelConfig:
     perplexity_noise: str = "student_t"
     prior_overlap: str = "drop"
     pair_rules: str = "apply"
+    conditional_pairs: str = "share"
     chinchilla: str = "loss_law"
     scale_transfer: str = "per_technique"
     unpublished: str = "discrepancy"
     discrepancy_scale: float = 0.7
     discrepancy_centre: float = 0.0
     rate_prior: dict = field(default_factory=dict)
+    adoption: str = "none"
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -184,6 +200,8 @@ class ModelConfig:
         for name, allowed in BOTTOM_UP_CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name}={getattr(self, name)!r} must be one of {allowed}")
+        if self.adoption not in ADOPTION_CHOICES:
+            raise ValueError(f"adoption={self.adoption!r} must be one of {ADOPTION_CHOICES}")
         if not self.discrepancy_scale > 0:
             raise ValueError(f"discrepancy_scale={self.discrepancy_scale!r} must be > 0")
         if self.rate_prior:

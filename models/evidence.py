@@ -29,6 +29,7 @@ from effcompute.models.base import EffModel, Observed, Quantity, Role
 from effcompute.models.config import ModelConfig
 from effcompute.models.evidence_data import (  # noqa: F401  (the evidence model's data, re-exported)
     COMPUTE_FACTOR,
+    CONDITIONAL_PAIR,
     FP8_PAIR,
     FP8_WINDOW,
     GPT3_LOG10_PARAMS,
@@ -50,6 +51,10 @@ MFU_COEF_PRIORS = {
     "per_decade_params": (0.0, 0.5, None),
 }
 HALVING_BOTTOM_UP = "halving_time_months_bottom_up"
+#: Beta prior of the share of a factor's gain since 2020 that a gain over an improved baseline measures: uniform,
+#: because no source says how much of the technique the improved baseline (GShard, MAP-Neo's data, record #4)
+#: already had. It makes such a row a soft lower bound on the factor: y | theta is flat below theta.
+CONDITIONAL_SHARE_PRIOR = (1.0, 1.0)
 #: The factors' free log-gains: SBC ranks their stacked ``log_gain`` instead (the same values).
 CALIBRATION_REPLACES = tuple(f"log_{f}" for f in dims.COMPUTE_FACTORS) + tuple(f"log_{f}_gain" for f in dims.COMPUTE_FACTORS)
 NUISANCE = ("study_z", "cost_mfu_z", "cost_price_z", "unknown_scale_delta", "scale_transfer_z")
@@ -100,6 +105,16 @@ def allocation_adjustment(law: dict, sides: np.ndarray):
     return pt.set_subtensor(out[rows], adjust)
 
 
+def conditional_share(conditional: np.ndarray):
+    """Per pair, the share of its factor's log-gain it measures: 1, or ``conditional_share`` ~ Beta for a gain over an
+    improved baseline (the baseline already had the rest)."""
+    out = pt.ones(len(conditional))
+    if not conditional.any():
+        return out
+    share = pm.Beta("conditional_share", *CONDITIONAL_SHARE_PRIOR, dims=CONDITIONAL_PAIR)
+    return pt.set_subtensor(out[np.flatnonzero(conditional)], share)
+
+
 def add_pairs_block(data: EvidenceData, log_gain, config: ModelConfig, law: dict):
     """Matched comparisons; returns the log fp8 speedup."""
     p, f8 = data.pairs, data.fp8_pairs
@@ -120,7 +135,7 @@ def add_pairs_block(data: EvidenceData, log_gain, config: ModelConfig, law: dict
         x = pm.Data("pair_design", p["x"], dims=(dims.PAIR, COMPUTE_FACTOR))
         # a gain measured Delta orders of magnitude below GPT-3 scale reads exp(lambda * Delta) times larger in log terms
         inflation = pt.exp(transfer[p["technique"]] * delta)
-        mu = pt.dot(x, log_gain) * inflation + study_effect[p["study"]] + allocation_adjustment(law, p["allocation"])
+        mu = pt.dot(x, log_gain) * inflation * conditional_share(p["conditional"]) + study_effect[p["study"]] + allocation_adjustment(law, p["allocation"])
         pm.Normal("pair_log_multiplier", mu, pair_sd, observed=pm.Data("pair_y", p["y"], dims=dims.PAIR), dims=dims.PAIR)
     if len(f8["y"]):
         pm.Normal(

@@ -25,6 +25,8 @@ TODAY_GENERATION = "hopper"
 FINAL_RUN_COSTS = ("final_run_cloud", "final_run_amortized", "final_run_reported")
 #: Dims of the pairs whose scale is unknown, of the stated cloud prices, and of the fp8-share window.
 UNKNOWN_SCALE_PAIR = "unknown_scale_pair"
+#: Dim of the pairs that measure a gain over an improved baseline (pair rule ``conditional``).
+CONDITIONAL_PAIR = "conditional_pair"
 STATED_PRICE = "stated_price"
 FP8_WINDOW = "fp8_window"
 #: Per-observation latent offsets (non-centred study, cost-run MFU and price; guessed scales).
@@ -86,7 +88,7 @@ def pair_exclusion(row, config: ModelConfig, factors: tuple, rules: dict, overla
     if row.study in overlap and config.prior_overlap == "drop":
         return f"study {row.study!r} built the {overlap[row.study]} prior (data/seed002_factors.json prior_sources)"
     rule = rules.get(row.pair_id)
-    if rule is not None and rule.rule == "exclude":
+    if rule is not None and (rule.rule == "exclude" or (rule.rule == "conditional" and config.conditional_pairs == "exclude")):
         return rule.reason
     return None
 
@@ -99,6 +101,11 @@ def _allocation_sides(pairs: pd.DataFrame, rules: dict) -> np.ndarray:
         if rule is not None and rule.rule == "allocation_adjust":
             out[i] = rule.sides
     return out
+
+
+def _conditional(pairs: pd.DataFrame, rules: dict) -> np.ndarray:
+    """True for the pairs whose gain is over an improved baseline (rule ``conditional``)."""
+    return np.array([rules.get(pid) is not None and rules[pid].rule == "conditional" for pid in pairs.pair_id], dtype=bool)
 
 
 def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
@@ -169,6 +176,7 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         dims.GENERATION: generations,
         dims.COST: list(cost_df.get("cost_id", [])),
         UNKNOWN_SCALE_PAIR: list(factor_pairs.pair_id[np.isnan(delta)]),
+        CONDITIONAL_PAIR: list(factor_pairs.pair_id[_conditional(factor_pairs, rules)]),
         STATED_PRICE: list(stated.cost_id),
         FP8_WINDOW: [f"releases {(pd.Timestamp(as_of) - pd.Timedelta(days=365.25 * config.fp8_window_years)).date()} to {as_of}"],
     }
@@ -182,7 +190,7 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
             y=np.log(factor_pairs.compute_multiplier.to_numpy(float)), x=x, delta=delta, delta_guess=delta_guess,
             delta_guess_sd=delta_guess_sd, study=np.array([studies.index(s) for s in factor_pairs.study], dtype=int),
             technique=np.array([factors.index(t) for t in factor_pairs.technique], dtype=int),
-            allocation=_allocation_sides(factor_pairs, rules),
+            allocation=_allocation_sides(factor_pairs, rules), conditional=_conditional(factor_pairs, rules),
         ),
         fp8_pairs=dict(y=np.log(fp8.compute_multiplier.to_numpy(float)), study=np.array([studies.index(s) for s in fp8.study], dtype=int)),
         mfu=dict(

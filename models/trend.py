@@ -117,7 +117,8 @@ def prepare_trend(dataset, config: ModelConfig) -> TrendData:
         releases=pd.DataFrame(
             {"log10_flop": np.log10(rel.train_flop.to_numpy(float)), "log10_n": np.log10(rel.params_active.to_numpy(float)),
              "log10_d": np.log10(tokens.loc[names].to_numpy(float)), "meas_sd": sd.to_numpy(float), "t": decimal_year(rel.release_date) - TREND_EPOCH,
-             "org": [orgs.index(o) for o in rel.org], "distilled": distilled.to_numpy(float)},
+             "org": [orgs.index(o) for o in rel.org], "distilled": distilled.to_numpy(float),
+             "moe": (rel.params_active < rel.params_total).to_numpy(float)},
             index=names,
         ),
         obs=dict(
@@ -146,10 +147,25 @@ def rate_prior_notes(config: ModelConfig) -> list[str]:
     return [f"Pooled rate prior N({r['mu']:.3f}, {r['sd']:.3f}) OOM/year, not the default N({DEFAULT_RATE_PRIOR['mu']:g}, {DEFAULT_RATE_PRIOR['sd']:g}): {r['source']}."] if r else []
 
 
-def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None):
-    """Scores, curves, rates and effects; returns log R_compute top-down (mean release, MMLU 5-shot).
+def adopted_log_gain(config: ModelConfig, log_moe=None):
+    """The MoE factor's log-gain that MoE releases add to their effective compute, or None (``adoption="none"``).
+
+    ``log_moe``: the evidence block's factor in the joint model; the trend alone gets its own, with the weak factor
+    prior HalfNormal(1.5) (models/config.py ``WEAK_LOG_SIGMA``), since it uses no factor prior built from papers.
+    """
+    if config.adoption == "none":
+        return None
+    from effcompute.models.config import WEAK_LOG_SIGMA
+
+    return pm.HalfNormal("log_moe", WEAK_LOG_SIGMA) if log_moe is None else log_moe
+
+
+def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None, log_moe=None):
+    """Scores, curves, rates and effects; returns log R_compute top-down (MMLU 5-shot): of the mean release, or with
+    ``adoption="moe"`` of the mean release that adopts MoE.
 
     ``c``: the loss law's constants when another block shares them (the joint model); else made here.
+    ``log_moe``: the MoE factor shared with the evidence block (joint model, ``adoption="moe"``).
     """
     r, o = data.releases, data.obs
     c = loss_law.prior_constants(config.loss_law) if c is None else c
@@ -162,8 +178,10 @@ def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None)
     distill = pm.Normal("distillation_effect", 0.0, 0.5)
     org_effect = pm.Deterministic("org_effect", org_sd * pm.Normal("org_z", 0, 1, dims=ORG), dims=ORG)
     own_sd = pt.sqrt(release_sd**2 + r.meas_sd.to_numpy() ** 2)
+    adopted = adopted_log_gain(config, log_moe)
+    technique = 0.0 if adopted is None else r.moe.to_numpy() * adopted / np.log(10.0)  # a log-gain, in OOM of compute
     effect = pm.Deterministic("release_effect", own_sd * pm.Normal("release_z", 0, 1, dims=dims.RELEASE) + org_effect[r.org.to_numpy()]
-                              + distill * r.distilled.to_numpy(), dims=dims.RELEASE)
+                              + distill * r.distilled.to_numpy() + technique, dims=dims.RELEASE)
     # softplus keeps the floor above 0 for benchmarks whose chance score is 0 (GSM8K, TriviaQA); elsewhere it is chance + offset
     floor = pm.Deterministic("floor", pt.softplus(data.chance + pm.Normal("floor_offset", 0.0, 3.0, dims=dims.SERIES)), dims=dims.SERIES)
     # The ceiling sits a share of the way down from 100 to the floor (label noise keeps benchmarks short of 100%):
@@ -185,11 +203,12 @@ def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None)
     sigma = pt.sqrt(score_sd[s] ** 2 + third_party_sd**2 * o["third_party"])
     pm.StudentT("score_logit", nu=nu, mu=pt.log(mu / (1 - mu)), sigma=sigma, observed=pm.Data("score_logit_y", o["logit"], dims=dims.SCORE_OBS),
                 dims=dims.SCORE_OBS)
-    return add_trend_estimands(data, config, c, g, g_series, floor, ceiling, slope, midpoint, release_sd, org_sd)
+    return add_trend_estimands(data, config, c, g, g_series, floor, ceiling, slope, midpoint, release_sd, org_sd, adopted)
 
 
-def add_trend_estimands(data: TrendData, config: ModelConfig, c, g, g_series, floor, ceiling, slope, midpoint, release_sd, org_sd):
-    """Reductions, halving times, FLOP to match GPT-3, the frontier and GPT-3's allocation penalty; returns log R (mean)."""
+def add_trend_estimands(data: TrendData, config: ModelConfig, c, g, g_series, floor, ceiling, slope, midpoint, release_sd, org_sd, adopted=None):
+    """Reductions, halving times, FLOP to match GPT-3, the frontier and GPT-3's allocation penalty; returns log R (mean release,
+    adopting MoE when ``adopted`` is its log-gain)."""
     years = years_since_gpt3(data.as_of)
     penalty = pm.Deterministic("gpt3_allocation_penalty", loss_law.allocation_penalty(c, GPT3_PARAMS, GPT3_TOKENS))
     pm.Deterministic("halving_time_months_pooled", eq.halving_time_months(g))
@@ -200,12 +219,14 @@ def add_trend_estimands(data: TrendData, config: ModelConfig, c, g, g_series, fl
         pm.Deterministic("g_oom_per_year_mmlu", g_series[i])
         pm.Deterministic("halving_time_months", eq.halving_time_months(g_series[i]))
         needed = eq.log10_flop_for_score(GPT3_MMLU_5SHOT, floor[i], ceiling[i], slope[i], midpoint[i], g_series[i], data.match_years - TREND_EPOCH)
+        if adopted is not None:  # the recipe that adopts MoE needs its gain less
+            needed = needed - adopted / np.log(10.0)
         needed = pm.Deterministic(FLOP_TO_MATCH, needed, dims=dims.MATCH_DATE)
         pm.Deterministic(FLOP_TO_MATCH + "_frontier", needed - frontier_shift, dims=dims.MATCH_DATE)
         log_r = np.log(GPT3_TRAIN_FLOP) - np.log(10.0) * needed[-1]
     else:  # no MMLU series (a reduced data set): GPT-3's allocation penalty and the pooled rate since its training
         pm.Deterministic("halving_time_months", eq.halving_time_months(g))
-        log_r = pt.log(penalty) + eq.log_reduction_from_rate(g, years)
+        log_r = pt.log(penalty) + eq.log_reduction_from_rate(g, years) + (0.0 if adopted is None else adopted)
     log_r = pm.Deterministic("log_compute_reduction_topdown", log_r)
     pm.Deterministic("compute_reduction_topdown", pt.exp(log_r))
     pm.Deterministic("compute_reduction_topdown_per_year", pt.exp(log_r / years))

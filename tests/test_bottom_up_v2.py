@@ -10,7 +10,8 @@ from effcompute.data.load import load_dataset
 from effcompute.data.pair_rules import load_pair_rules, load_pair_scale, parse_pair_rules, parse_pair_scale
 from effcompute.models import build_model, loss_law
 from effcompute.models.config import ModelConfig
-from effcompute.models.evidence_data import prepare_evidence, prior_likelihood_overlap, prior_source_studies
+from effcompute.models.evidence import conditional_share
+from effcompute.models.evidence_data import CONDITIONAL_PAIR, prepare_evidence, prior_likelihood_overlap, prior_source_studies
 from effcompute.models.priors import seed002_prior_sources
 
 
@@ -55,7 +56,45 @@ def test_every_rule_names_a_bundled_pair_and_exclusions_are_reported(ds):
     for pid, rule in rules.items():
         if rule.rule == "exclude":
             assert reasons.get(pid) is not None
+        if rule.rule == "conditional":
+            assert pid not in reasons and pid in data.coords[CONDITIONAL_PAIR]
     assert "dq_dclm_vs_llama3" in data.coords[dims.PAIR]
+
+
+CONDITIONAL = ["tpp_speedrun_rec5", "moe_deepseekmoe_2b", "dq_dclm_vs_mapneo"]
+
+
+def test_gains_over_an_improved_baseline_enter_as_a_share_of_their_factor(ds):
+    data = prepare_evidence(ds, ModelConfig(model="evidence"))
+    assert data.coords[CONDITIONAL_PAIR] == CONDITIONAL
+    rows = [data.coords[dims.PAIR].index(pid) for pid in CONDITIONAL]
+    assert data.pairs["conditional"][rows].all() and data.pairs["conditional"].sum() == len(CONDITIONAL)
+    model = build_model(ds, ModelConfig(model="joint"))
+    assert model.model.named_vars_to_dims["conditional_share"] == (CONDITIONAL_PAIR,)
+
+
+def test_conditional_gains_can_be_excluded_as_before(ds):
+    data = prepare_evidence(ds, ModelConfig(model="evidence", conditional_pairs="exclude"))
+    reasons = {row: why for table, row, why in data.excluded if table == "matched_pairs"}
+    assert all("conditional gain" in reasons[pid] for pid in CONDITIONAL)
+    assert data.coords[CONDITIONAL_PAIR] == [] and not data.pairs["conditional"].any()
+    ignored = prepare_evidence(ds, ModelConfig(model="evidence", pair_rules="ignore"))
+    assert set(CONDITIONAL) <= set(ignored.coords[dims.PAIR]) and not ignored.pairs["conditional"].any()  # whole gains
+
+
+def test_the_conditional_share_scales_only_the_conditional_rows():
+    import pymc as pm
+
+    with pm.Model(coords={CONDITIONAL_PAIR: ["b", "d"]}):
+        share = conditional_share(np.array([False, True, False, True]))
+        f = pm.compile_fn(share, inputs=[v for v in pm.modelcontext(None).free_RVs], on_unused_input="ignore")
+        out = f({"conditional_share": np.array([0.5, 0.75])})
+    np.testing.assert_allclose(out, [1.0, 0.5, 1.0, 0.75])
+
+
+def test_a_bad_conditional_switch_names_the_field():
+    with pytest.raises(ValueError, match="conditional_pairs='all' must be one of"):
+        ModelConfig(conditional_pairs="all")
 
 
 def test_a_bad_rule_names_file_line_column_and_value():

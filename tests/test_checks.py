@@ -148,6 +148,29 @@ def test_coverage_counts_observations_inside_central_intervals():
     assert cov == {"coverage50": 0.25, "coverage80": 0.5, "coverage95": 0.75}
 
 
+def test_crps_matches_the_closed_form_of_a_normal_predictive():
+    from scipy.stats import norm
+
+    draws = norm.ppf((np.arange(20000) + 0.5) / 20000)  # a standard normal, evenly spread
+    for y in (0.0, 1.3, -2.5):
+        exact = y * (2 * norm.cdf(y) - 1) + 2 * norm.pdf(y) - 1 / np.sqrt(np.pi)  # Gneiting & Raftery 2007, eq. 21
+        assert forecast.crps(draws, y) == pytest.approx(exact, abs=2e-3)
+    assert forecast.crps(np.full(10, 3.0), 5.0) == pytest.approx(2.0)  # a point forecast: the absolute error
+
+
+def test_paired_difference_clusters_by_release():
+    a = {"scores": [{"what": "R1 MMLU@5", "crps": 2.0}, {"what": "R1 ARC@0", "crps": 4.0}, {"what": "R2 MMLU@5", "crps": 1.0},
+                    {"what": "R3 MMLU@5", "crps": 3.0}]}
+    b = {"scores": [{"what": "R1 MMLU@5", "crps": 1.0}, {"what": "R1 ARC@0", "crps": 1.0}, {"what": "R2 MMLU@5", "crps": 1.0},
+                    {"what": "R3 MMLU@5", "crps": 2.0}, {"what": "R4 MMLU@5", "crps": 9.0}]}
+    d = forecast.paired_difference(a, b)
+    assert (d["n"], d["n_releases"], d["mean_difference"]) == (4, 3, 1.25)
+    # release sums 4, 0, 1 against sizes x mean 2.5, 1.25, 1.25: sqrt(3/2 * (2.25 + 1.5625 + 0.0625)) / 4
+    assert d["se"] == pytest.approx(np.sqrt(1.5 * 3.875) / 4)
+    with pytest.raises(ValueError, match="share no predicted score"):
+        forecast.paired_difference(a, {"scores": []})
+
+
 def test_forecast_predictions_from_a_mocked_fit(ds):
     before, after = forecast.split_dataset(ds, dt.date(2024, 1, 1))
     config = ModelConfig(model="joint")
@@ -206,7 +229,9 @@ def test_check_sbc_parser_has_the_interface():
     args = build_parser().parse_args(["check", "sbc", "--model", "joint", "--sims", "5", "--seed", "1", "--json"])
     assert (args.model, args.sims, args.seed, args.json) == ("joint", 5, 1, True)
     args = build_parser().parse_args(["check", "forecast", "--cutoff", "2024-01-01", "--json"])
-    assert args.cutoff == dt.date(2024, 1, 1)
+    assert args.cutoff == dt.date(2024, 1, 1) and args.config == [] and args.model == "joint"
+    args = build_parser().parse_args(["check", "forecast", "--cutoff", "2024-01-01", "--config", "adoption=moe", "--config", "discrepancy_scale=1.4"])
+    assert args.config == [("adoption", "moe"), ("discrepancy_scale", 1.4)]
 
 
 @pytest.mark.slow
@@ -226,8 +251,9 @@ def test_check_forecast_json_interface(capsys):
     assert main(["check", "forecast", "--cutoff", "2024-01-01", "--draws", "150", "--tune", "200", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n"] >= 50 and out["by_kind"]["scores"]["n"] >= 40
-    for key in ("coverage50", "coverage80", "coverage95", "mae", "mae_baseline"):
+    for key in ("coverage50", "coverage80", "coverage95", "mae", "mae_baseline", "crps", "bias"):
         assert np.isfinite(out[key])
+    assert len(out["scores"]) == out["by_kind"]["scores"]["n"] and out["crps"] < out["mae"]  # CRPS <= the median's error on average
     assert out["coverage50"] <= out["coverage80"] <= out["coverage95"]
     # the full run covers 88% with its 80% intervals (docs/checks.md); far outside means a broken predictive
     assert 0.6 <= out["coverage80"] <= 0.97 and out["mae"] < out["mae_baseline"]

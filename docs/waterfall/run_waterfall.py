@@ -1,9 +1,10 @@
 """The waterfall of docs/results.md: the bottom-up and joint headline, change by change (issue 17).
 
-Run from the repository root with the project's venv: ``python docs/waterfall/run_waterfall.py [--seed 1]``.
-Each step refits the evidence and joint models on the bundled data with the switches of
+Run from the repository root with the project's venv: ``python docs/waterfall/run_waterfall.py [--seed 1]
+[--refit-from K]``. Each step refits the evidence and joint models on the bundled data with the switches of
 :class:`effcompute.models.config.ModelConfig` turned on one at a time, in the order below, and writes
-``docs/waterfall/waterfall.json`` and ``docs/waterfall/waterfall.md``.
+``docs/waterfall/waterfall.json`` and ``docs/waterfall/waterfall.md``. ``--refit-from K`` keeps steps 1 to K-1
+from the existing waterfall.json (their labels and configs must match) and refits the rest.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from effcompute.inference.runs.fit_workflow import run_fit
 
-EARLIER = {"prior_overlap": "keep", "pair_rules": "ignore", "chinchilla": "factor", "scale_transfer": "shared", "unpublished": "factor"}
+EARLIER = {"prior_overlap": "keep", "pair_rules": "ignore", "conditional_pairs": "exclude", "chinchilla": "factor", "scale_transfer": "shared",
+           "unpublished": "factor"}
 STEPS = [
     ("earlier bottom-up model (seed priors and their source rows, every pair, one transfer rate, unpublished factor)", {}),
     ("+ prior independence: rows of the studies the seed's priors were built from are dropped", {"prior_overlap": "drop"}),
@@ -25,6 +27,7 @@ STEPS = [
     ("+ Chinchilla as GPT-3's allocation penalty under the loss law shared with the trend", {"chinchilla": "loss_law"}),
     ("+ scale transfer per technique; scales from active parameters x tokens", {"scale_transfer": "per_technique"}),
     ("+ unpublished factor replaced by a learned discrepancy: one R_compute", {"unpublished": "discrepancy"}),
+    ("+ gains over an improved baseline enter as conditional gains (a Beta(1, 1) share of their factor)", {"conditional_pairs": "share"}),
 ]
 KEYS = {"evidence": ("compute_reduction", "hardware_reduction"),
         "joint": ("compute_reduction", "hardware_reduction", "compute_reduction_topdown", "compute_reduction_measured", "discrepancy",
@@ -35,11 +38,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("docs/waterfall"))
+    parser.add_argument("--refit-from", type=int, default=1, metavar="K", help="keep steps before K from the existing waterfall.json")
     args = parser.parse_args()
+    kept = kept_rows(args.out / "waterfall.json", args.refit_from - 1)
     fields, rows = dict(EARLIER), []
     with tempfile.TemporaryDirectory() as tmp:
-        for label, change in STEPS:
+        for k, (label, change) in enumerate(STEPS):
             fields.update(change)
+            if k < len(kept):
+                rows.append(kept[k])
+                continue
             row = {"step": label, "config": dict(fields)}
             for model in ("evidence", "joint"):
                 t0 = time.perf_counter()
@@ -54,6 +62,22 @@ def main() -> int:
     (args.out / "waterfall.json").write_text(json.dumps(rows, indent=2) + "\n")
     (args.out / "waterfall.md").write_text(to_markdown(rows))
     return 0
+
+
+def kept_rows(path: Path, n: int) -> list:
+    """The first ``n`` rows of an earlier waterfall.json, checked against STEPS (label and the switches it set)."""
+    if n <= 0:
+        return []
+    rows = json.loads(path.read_text())[:n]
+    fields = dict(EARLIER)
+    for row, (label, change) in zip(rows, STEPS):
+        fields.update(change)
+        # rows written before a switch existed lack its key; they were fitted with its earlier setting
+        if row["step"] != label or any(row["config"][k] != v for k, v in fields.items() if k in row["config"]):
+            raise SystemExit(f"{path}: step {label!r} was fitted with other switches; refit it (a lower --refit-from)")
+    if len(rows) < n:
+        raise SystemExit(f"{path} has {len(rows)} steps, fewer than --refit-from - 1 = {n}")
+    return rows
 
 
 def _x(q: dict | None) -> str:
