@@ -119,7 +119,9 @@ def rate_prior_fields(args) -> dict:
         if args.rate_prior_discrepancy is not None:
             raise ValueError("fit --rate-prior-discrepancy: needs --rate-prior-from, the perplexity run the prior comes from")
         return {}
-    if args.model not in ("trend", "joint"):
+    from effcompute.models.config import TREND_BLOCK_MODELS
+
+    if args.model not in TREND_BLOCK_MODELS:
         raise ValueError(f"fit --rate-prior-from: only the trend and joint models have a pooled rate; --model is {args.model!r}")
     from effcompute.inference.summary.rate_prior import DISCREPANCY_SD, rate_prior_from_perplexity_run
 

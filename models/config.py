@@ -64,6 +64,8 @@ BOTTOM_UP_CHOICES = {
 }
 
 
+#: The models whose trend block has a pooled rate and releases (``rate_prior`` and ``adoption`` apply to these only).
+TREND_BLOCK_MODELS = ("trend", "joint")
 #: Techniques whose factor enters the effective compute of the releases that use them (trend and joint).
 ADOPTION_CHOICES = ("none", "moe")
 
@@ -206,6 +208,9 @@ class ModelConfig:
             raise ValueError(f"discrepancy_scale={self.discrepancy_scale!r} must be > 0")
         if self.rate_prior:
             check_rate_prior(self.rate_prior)
+        for name, unset in (("rate_prior", {}), ("adoption", "none")):
+            if getattr(self, name) != unset and self.model not in TREND_BLOCK_MODELS:
+                raise ValueError(f"{name}={getattr(self, name)!r}: only the {' and '.join(TREND_BLOCK_MODELS)} models use it; model is {self.model!r}")
         if not self.priors:
             self.priors = {k: p.to_dict() for k, p in factor_priors(self.prior, self.reading).items()}
 

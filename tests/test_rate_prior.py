@@ -27,6 +27,12 @@ def test_a_bad_rate_prior_is_refused_by_name(spec, problem):
         ModelConfig(model="trend", rate_prior=spec)
 
 
+@pytest.mark.parametrize("field, value", [("rate_prior", SPEC), ("adoption", "moe")])
+def test_a_trend_block_setting_is_refused_for_a_model_without_one(field, value):
+    with pytest.raises(ValueError, match=f"{field}=.*only the trend and joint models use it; model is 'evidence'"):
+        ModelConfig(model="evidence", **{field: value})
+
+
 def test_the_config_round_trips_its_rate_prior_and_old_configs_keep_the_default():
     config = ModelConfig(model="trend", rate_prior=SPEC)
     assert ModelConfig.from_json(config.to_json()).rate_prior == SPEC

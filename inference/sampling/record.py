@@ -117,6 +117,16 @@ def role_variable(run, role: str) -> str | None:
     return found[0].variable if found else None
 
 
+def role_draws(run, role: str, refusal: str):
+    """Flat posterior draws of the run's first quantity with ``role``; ValueError(``refusal``) if it has none."""
+    from effcompute.inference.summary.headline import quantity_draws
+
+    found = role_quantities(run, role)
+    if not found:
+        raise ValueError(refusal)
+    return quantity_draws(_posterior(run), found[0])
+
+
 def key_variables(run) -> list[str]:
     """Variables to show first in trace and rank plots, present in the posterior."""
     return [v for v in run_roles(run).get("key_variables", []) if v in _posterior(run)]

@@ -103,16 +103,12 @@ def algorithmic_prior_from_run(path) -> dict:
     from pathlib import Path
 
     from effcompute.inference.runs.files import load_run
-    from effcompute.inference.sampling.record import role_quantities
-    from effcompute.inference.summary.headline import quantity_draws
+    from effcompute.inference.sampling.record import role_draws
     from effcompute.models.base import Role
     from effcompute.models.growth_model import GROWTH_DEFAULTS
 
     idata, config, _ = load_run(path)
-    found = role_quantities(idata, Role.RATE_TOPDOWN)
-    if not found:
-        raise ValueError(f"{str(path)!r} has no top-down efficiency rate: fit the trend or joint model")
-    g = quantity_draws(idata.posterior, found[0])
+    g = role_draws(idata, Role.RATE_TOPDOWN, f"{str(path)!r} has no top-down efficiency rate: fit the trend or joint model")
     mu, sd = float(np.mean(g)), float(np.std(g))
     return {
         "algorithms_rate": [GROWTH_DEFAULTS["algorithms_rate"][0], mu, mu],

@@ -28,17 +28,15 @@ def rate_prior_from_perplexity_run(path, discrepancy_sd: float = DISCREPANCY_SD)
         If the run has no loss-matched compute rate (it is not a perplexity run), or ``discrepancy_sd`` is not >= 0.
     """
     from effcompute.inference.runs.files import load_run
-    from effcompute.inference.sampling.record import role_quantities
-    from effcompute.inference.summary.headline import quantity_draws
+    from effcompute.inference.sampling.record import role_draws
     from effcompute.models.base import Role
 
     if not (np.isfinite(discrepancy_sd) and discrepancy_sd >= 0):
         raise ValueError(f"discrepancy_sd={discrepancy_sd!r} must be a number >= 0")
     idata, config, _ = load_run(path)
-    found = role_quantities(idata, Role.COMPUTE_RATE_LOSS_MATCHED)
-    if not found:
-        raise ValueError(f"{str(path)!r} has no loss-matched compute rate: fit the perplexity model (effcompute fit --model perplexity)")
-    oom_per_year = np.log10(quantity_draws(idata.posterior, found[0]))
+    rate = role_draws(idata, Role.COMPUTE_RATE_LOSS_MATCHED,
+                      f"{str(path)!r} has no loss-matched compute rate: fit the perplexity model (effcompute fit --model perplexity)")
+    oom_per_year = np.log10(rate)
     mu, sd = float(np.mean(oom_per_year)), float(np.std(oom_per_year))
     return {
         "mu": mu,
