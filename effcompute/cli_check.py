@@ -15,6 +15,7 @@ from effcompute.cliargs import (
     print_result,
 )
 from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
+from effcompute.models.config import TREND_BLOCK_MODELS
 from effcompute.models.registry import FITTED_MODELS
 
 
@@ -205,7 +206,7 @@ def register(subparsers) -> None:
     f.add_argument("--tune", type=positive_int, default=500, help="tuning steps per chain (default: %(default)s)")
     f.add_argument("--chains", type=positive_int, default=2, help="chains (default: %(default)s)")
     f.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
-    f.add_argument("--model", choices=("joint", "trend"), default="joint", help="the model to fit and forecast with (default: %(default)s)")
+    f.add_argument("--model", choices=TREND_BLOCK_MODELS, default="joint", help="the model to fit and forecast with (default: %(default)s)")
     f.add_argument("--config", type=config_field, action="append", default=[], metavar="KEY=VALUE",
                    help="a model setting other than the default, e.g. adoption=moe or conditional_pairs=exclude (repeatable)")
     f.add_argument("--data", **data_opt)

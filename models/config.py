@@ -64,6 +64,11 @@ BOTTOM_UP_CHOICES = {
 }
 
 
+#: The bottom-up switches of the models before issue 17 (seed priors and their source rows, every pair as a whole
+#: gain, a free Chinchilla factor, one transfer rate, the unpublished factor): the waterfall's and forecast
+#: comparison's starting point.
+EARLIER_BOTTOM_UP = {"prior_overlap": "keep", "pair_rules": "ignore", "conditional_pairs": "exclude", "chinchilla": "factor",
+                     "scale_transfer": "shared", "unpublished": "factor"}
 #: The models whose trend block has a pooled rate and releases (``rate_prior`` and ``adoption`` apply to these only).
 TREND_BLOCK_MODELS = ("trend", "joint")
 #: Techniques whose factor enters the effective compute of the releases that use them (trend and joint).

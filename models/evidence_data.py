@@ -124,6 +124,7 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
     fp8 = kept[kept.technique == "fp8"].reset_index(drop=True)
     studies = sorted(set(factor_pairs.study) | set(fp8.study))
     delta, delta_guess, delta_guess_sd = _scale_delta(factor_pairs, load_pair_scale() if config.scale_transfer == "per_technique" else {})
+    conditional = _conditional(factor_pairs, rules)
     x = np.zeros((len(factor_pairs), len(factors)))
     x[np.arange(len(factor_pairs)), [factors.index(t) for t in factor_pairs.technique]] = 1.0
 
@@ -176,7 +177,7 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
         dims.GENERATION: generations,
         dims.COST: list(cost_df.get("cost_id", [])),
         UNKNOWN_SCALE_PAIR: list(factor_pairs.pair_id[np.isnan(delta)]),
-        CONDITIONAL_PAIR: list(factor_pairs.pair_id[_conditional(factor_pairs, rules)]),
+        CONDITIONAL_PAIR: list(factor_pairs.pair_id[conditional]),
         STATED_PRICE: list(stated.cost_id),
         FP8_WINDOW: [f"releases {(pd.Timestamp(as_of) - pd.Timedelta(days=365.25 * config.fp8_window_years)).date()} to {as_of}"],
     }
@@ -190,7 +191,7 @@ def prepare_evidence(dataset, config: ModelConfig) -> EvidenceData:
             y=np.log(factor_pairs.compute_multiplier.to_numpy(float)), x=x, delta=delta, delta_guess=delta_guess,
             delta_guess_sd=delta_guess_sd, study=np.array([studies.index(s) for s in factor_pairs.study], dtype=int),
             technique=np.array([factors.index(t) for t in factor_pairs.technique], dtype=int),
-            allocation=_allocation_sides(factor_pairs, rules), conditional=_conditional(factor_pairs, rules),
+            allocation=_allocation_sides(factor_pairs, rules), conditional=conditional,
         ),
         fp8_pairs=dict(y=np.log(fp8.compute_multiplier.to_numpy(float)), study=np.array([studies.index(s) for s in fp8.study], dtype=int)),
         mfu=dict(

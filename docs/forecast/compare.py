@@ -15,13 +15,11 @@ import sys
 import time
 from pathlib import Path
 
+from effcompute.models.config import EARLIER_BOTTOM_UP
 from effcompute.inference.checks.forecast import paired_difference, run_forecast
 
-#: The joint model before issue 17's changes (docs/waterfall/run_waterfall.py's EARLIER).
-EARLIER = {"prior_overlap": "keep", "pair_rules": "ignore", "conditional_pairs": "exclude", "chinchilla": "factor", "scale_transfer": "shared",
-           "unpublished": "factor"}
 VARIANTS = [
-    ("joint before issue 17 (seed priors and their rows, unpublished factor, fixed link)", "joint", EARLIER),
+    ("joint before issue 17 (seed priors and their rows, unpublished factor, fixed link)", "joint", EARLIER_BOTTOM_UP),
     ("joint, conditional gains excluded", "joint", {"conditional_pairs": "exclude"}),
     ("joint (default)", "joint", {}),
     ("joint, MoE adopted by MoE releases", "joint", {"adoption": "moe"}),

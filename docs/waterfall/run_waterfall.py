@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from effcompute.models.config import EARLIER_BOTTOM_UP
 from effcompute.inference.runs.fit_workflow import run_fit
 
-EARLIER = {"prior_overlap": "keep", "pair_rules": "ignore", "conditional_pairs": "exclude", "chinchilla": "factor", "scale_transfer": "shared",
-           "unpublished": "factor"}
 STEPS = [
     ("earlier bottom-up model (seed priors and their source rows, every pair, one transfer rate, unpublished factor)", {}),
     ("+ prior independence: rows of the studies the seed's priors were built from are dropped", {"prior_overlap": "drop"}),
@@ -41,7 +40,7 @@ def main() -> int:
     parser.add_argument("--refit-from", type=int, default=1, metavar="K", help="keep steps before K from the existing waterfall.json")
     args = parser.parse_args()
     kept = kept_rows(args.out / "waterfall.json", args.refit_from - 1)
-    fields, rows = dict(EARLIER), []
+    fields, rows = dict(EARLIER_BOTTOM_UP), []
     with tempfile.TemporaryDirectory() as tmp:
         for k, (label, change) in enumerate(STEPS):
             fields.update(change)
@@ -69,7 +68,7 @@ def kept_rows(path: Path, n: int) -> list:
     if n <= 0:
         return []
     rows = json.loads(path.read_text())[:n]
-    fields = dict(EARLIER)
+    fields = dict(EARLIER_BOTTOM_UP)
     for row, (label, change) in zip(rows, STEPS):
         fields.update(change)
         # rows written before a switch existed lack its key; they were fitted with its earlier setting
