@@ -14,7 +14,14 @@ from effcompute.cliargs import (
     print_json,
     print_result,
 )
-from effcompute.inference.sampling.settings import DEFAULT_CHAINS, DEFAULT_DRAWS, DEFAULT_TUNE
+from effcompute.inference.sampling.settings import (
+    DEFAULT_CHAINS,
+    DEFAULT_CUT_CHAINS,
+    DEFAULT_CUT_DRAWS,
+    DEFAULT_CUT_IMPUTATIONS,
+    DEFAULT_DRAWS,
+    DEFAULT_TUNE,
+)
 from effcompute.models.config import TREND_BLOCK_MODELS
 from effcompute.models.registry import FITTED_MODELS
 
@@ -129,6 +136,17 @@ def cmd_check_robustness(args) -> int:
     return 0
 
 
+def cmd_check_cut(args) -> int:
+    from effcompute.data.io import write_text_atomic
+    from effcompute.inference.checks.cut import cut_path, format_cut, run_cut
+
+    result = run_cut(args.run, args.gain_from, data_dir=args.data, imputations=args.imputations, draws=args.draws, tune=args.tune,
+                     chains=args.chains, seed=args.seed)
+    result["saved"] = str(write_text_atomic(json.dumps(result, indent=2) + "\n", cut_path(args.run)))
+    print_result(result, args.json, format_cut)
+    return 0
+
+
 def cmd_check_residuals(args) -> int:
     from effcompute.inference.checks.residuals import within_release_correlation
     from effcompute.inference.runs.files import load_run
@@ -194,6 +212,20 @@ def register(subparsers) -> None:
     rb.add_argument("--data", **data_opt)
     rb.add_argument("--json", action="store_true", help="print the result as JSON")
     rb.set_defaults(func=cmd_check_robustness)
+
+    cu = csub.add_parser("cut", help="refit a trend run with MoE adopted and its gain fixed at draws of an evidence or joint run's (the releases "
+                                     "do not inform it); the compute reduction against the run's")
+    cu.add_argument("run", type=existing_path, help="a saved trend run (.nc)")
+    cu.add_argument("--gain-from", type=existing_path, required=True, help="a saved evidence or joint run on the same data, whose MoE gain is used")
+    cu.add_argument("--imputations", type=positive_int, default=DEFAULT_CUT_IMPUTATIONS,
+                    help="gain values (equally spaced quantiles of its posterior), one refit each (default: %(default)s)")
+    cu.add_argument("--draws", type=positive_int, default=DEFAULT_CUT_DRAWS, help="posterior draws per chain of each refit (default: %(default)s)")
+    cu.add_argument("--tune", type=positive_int, default=DEFAULT_TUNE, help="tuning steps per chain of each refit (default: %(default)s)")
+    cu.add_argument("--chains", type=positive_int, default=DEFAULT_CUT_CHAINS, help="chains of each refit (default: %(default)s)")
+    cu.add_argument("--seed", type=int, default=None, help="random seed of the first refit, the k-th uses seed + k (default: the run's)")
+    cu.add_argument("--data", **data_opt)
+    cu.add_argument("--json", action="store_true", help="print the result as JSON")
+    cu.set_defaults(func=cmd_check_cut)
 
     r = csub.add_parser("residuals", help="correlation of a run's score residuals within releases (0: a release's scores independent given the model)")
     r.add_argument("run", type=existing_path, help="a run saved by `effcompute fit` of a model with benchmark scores")

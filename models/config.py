@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 
 import pandas as pd
@@ -152,6 +153,10 @@ class ModelConfig:
         that is a mixture of experts (active parameters below total), so those releases inform the factor
         (joint: the evidence block's ``log_moe``; trend alone: its own, with the weak prior), and the estimand is
         the recipe that adopts it. ``none``: releases carry no technique; the estimand is the mean release.
+    adoption_log_gain : float or None
+        Trend model, ``adoption="moe"``: the MoE factor's log-gain held fixed at this value instead of learned from
+        the releases, the cut (modular) fit of ``check cut``, which feeds it draws of the evidence model's
+        ``log_moe``. None (the default): learned.
     discrepancy_centre : float
         Joint model: centre of the discrepancy's prior (log scale). 0 (the default) claims nothing about gains the
         measured factors leave out; ``check robustness`` also centres it at seed 002's unpublished-innovations
@@ -185,6 +190,7 @@ class ModelConfig:
     discrepancy_centre: float = 0.0
     rate_prior: dict = field(default_factory=dict)
     adoption: str = "none"
+    adoption_log_gain: float | None = None
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -216,6 +222,8 @@ class ModelConfig:
         for name, unset in (("rate_prior", {}), ("adoption", "none")):
             if getattr(self, name) != unset and self.model not in TREND_BLOCK_MODELS:
                 raise ValueError(f"{name}={getattr(self, name)!r}: only the {' and '.join(TREND_BLOCK_MODELS)} models use it; model is {self.model!r}")
+        if self.adoption_log_gain is not None:
+            check_adoption_log_gain(self)
         if not self.priors:
             self.priors = {k: p.to_dict() for k, p in factor_priors(self.prior, self.reading).items()}
 
@@ -246,6 +254,16 @@ class ModelConfig:
         if unknown:
             raise ValueError(f"unknown model config field(s) {sorted(unknown)}")
         return cls(**data)
+
+
+def check_adoption_log_gain(config: ModelConfig) -> None:
+    """A fixed MoE log-gain needs the trend model with ``adoption="moe"`` and a finite value >= 0 (a gain >= 1x)."""
+    value = config.adoption_log_gain
+    if config.model != "trend" or config.adoption != "moe":
+        raise ValueError(f"adoption_log_gain={value!r}: only the trend model with adoption='moe' uses it; "
+                         f"model is {config.model!r}, adoption {config.adoption!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"adoption_log_gain={value!r} must be a finite number >= 0 (the log of a gain >= 1x)")
 
 
 def resolve_as_of(config: ModelConfig, releases: pd.DataFrame) -> dt.date:

@@ -152,9 +152,12 @@ def adopted_log_gain(config: ModelConfig, log_moe=None):
 
     ``log_moe``: the evidence block's factor in the joint model; the trend alone gets its own, with the weak factor
     prior HalfNormal(1.5) (models/config.py ``WEAK_LOG_SIGMA``), since it uses no factor prior built from papers.
+    ``config.adoption_log_gain`` fixes it instead (the cut fit; data, so one compiled model serves every value).
     """
     if config.adoption == "none":
         return None
+    if config.adoption_log_gain is not None:
+        return pm.Data("log_moe", float(config.adoption_log_gain))
     from effcompute.models.config import WEAK_LOG_SIGMA
 
     return pm.HalfNormal("log_moe", WEAK_LOG_SIGMA) if log_moe is None else log_moe

@@ -8,3 +8,9 @@ DEFAULT_TUNE = 2000
 #: other draws where the compiled code differs in its last bits. 2,000 doubles the margin (docs/results.md).
 DEFAULT_DRAWS = 2000
 DEFAULT_CHAINS = 4
+
+#: ``check cut``: imputations of the MoE gain (equally spaced quantiles of its posterior, one refit each), and draws
+#: and chains per refit: 8 x 2 x 1,000 = 16,000 pooled draws, twice a default fit's.
+DEFAULT_CUT_IMPUTATIONS = 8
+DEFAULT_CUT_DRAWS = 1000
+DEFAULT_CUT_CHAINS = 2
