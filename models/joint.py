@@ -38,6 +38,7 @@ from effcompute.models.evidence import (
 from effcompute.models.evidence import NUISANCE as EVIDENCE_NUISANCE
 from effcompute.models.trend import NUISANCE as TREND_NUISANCE
 from effcompute.models.trend import (
+    MOE_LOG_GAIN,
     TrendData,
     TrendModel,
     add_trend_block,
@@ -159,7 +160,7 @@ class JointModel(EffModel):
             pm.Normal(LINK, mu=tension, sigma=self.config.link_sd, observed=pm.Data("link_y", 0.0))
             return
         log_measured, hardware_efficiency = add_evidence_blocks(self.data.evidence, self.config, self.years, law, suffix=MEASURED)
-        log_r = add_trend_block(self.data.trend, self.config, law, log_moe=pm.modelcontext(None)["log_moe"] if self.config.adoption == "moe" else None)
+        log_r = add_trend_block(self.data.trend, self.config, law, log_moe=pm.modelcontext(None)[MOE_LOG_GAIN] if self.config.adoption == "moe" else None)
         add_estimand(log_r, hardware_efficiency, self.years)
         add_discrepancy(log_r, log_measured, self.config.discrepancy_scale, self.config.discrepancy_centre)
 

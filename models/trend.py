@@ -47,6 +47,8 @@ MIDPOINT_SAMPLING_YEAR = 2023.5
 ITEMS = {"MMLU": 14042, "HellaSwag": 10042, "ARC-Challenge": 1172, "WinoGrande": 1267, "GSM8K": 1319, "TriviaQA": 17944, "PIQA": 1838}
 GPT3_SERIES = "MMLU@5"
 FLOP_TO_MATCH = "log10_flop_to_match_gpt3_mmlu"
+#: The MoE factor's log-gain, named as the evidence block names its factors (``log_<factor>``).
+MOE_LOG_GAIN = f"log_{dims.MOE}"
 ORG = "org"
 #: Non-centred release and lab offsets (one per release or lab; not ranked in SBC).
 NUISANCE = ("release_z", "org_z")
@@ -157,10 +159,10 @@ def adopted_log_gain(config: ModelConfig, log_moe=None):
     if config.adoption == "none":
         return None
     if config.adoption_log_gain is not None:
-        return pm.Data("log_moe", float(config.adoption_log_gain))
+        return pm.Data(MOE_LOG_GAIN, float(config.adoption_log_gain))
     from effcompute.models.config import WEAK_LOG_SIGMA
 
-    return pm.HalfNormal("log_moe", WEAK_LOG_SIGMA) if log_moe is None else log_moe
+    return pm.HalfNormal(MOE_LOG_GAIN, WEAK_LOG_SIGMA) if log_moe is None else log_moe
 
 
 def add_trend_block(data: TrendData, config: ModelConfig, c: dict | None = None, log_moe=None):

@@ -18,8 +18,8 @@ import numpy as np
 
 from effcompute.inference.sampling.settings import DEFAULT_CUT_CHAINS, DEFAULT_CUT_DRAWS, DEFAULT_CUT_IMPUTATIONS, DEFAULT_TUNE
 from effcompute.models.base import Role
+from effcompute.models.trend import MOE_LOG_GAIN as GAIN_VARIABLE
 
-GAIN_VARIABLE = "log_moe"
 SHOWN_ROLES = (Role.COMPUTE_TOPDOWN, Role.COMPUTE_TOPDOWN_FRONTIER, Role.HALVING_TOPDOWN)
 
 
@@ -48,10 +48,10 @@ def _source_gain(gain_from, trend_attrs) -> tuple[np.ndarray, str]:
     from effcompute.inference.runs.files import load_run
 
     idata, config, attrs = load_run(gain_from)
+    if config.model == "trend":
+        raise ValueError(f"{str(gain_from)!r} is a trend run, whose MoE gain (if any) the releases informed: give an evidence or joint run")
     if GAIN_VARIABLE not in idata.posterior:
         raise ValueError(f"{str(gain_from)!r} ({config.model} run) has no {GAIN_VARIABLE!r} in its posterior: give an evidence or joint run")
-    if config.model == "trend":
-        raise ValueError(f"{str(gain_from)!r} is a trend run, whose MoE gain the releases informed: give an evidence or joint run")
     if attrs["data_hash"] != trend_attrs["data_hash"]:
         raise ValueError(f"{str(gain_from)!r} was fitted on other data than the trend run (data hash {attrs['data_hash'][:12]}... "
                          f"vs {trend_attrs['data_hash'][:12]}...): fit both on the same data")
@@ -99,7 +99,7 @@ def run_cut(trend_run, gain_from, *, data_dir=None, imputations=DEFAULT_CUT_IMPU
     Raises
     ------
     ValueError
-        If the trend run is not a trend run, or the source has no MoE gain or other data.
+        If the trend run is not a trend run, the source has no MoE gain or other data, or ``chains`` is below 2.
     """
     import arviz as az
     import pymc as pm
@@ -112,6 +112,8 @@ def run_cut(trend_run, gain_from, *, data_dir=None, imputations=DEFAULT_CUT_IMPU
     from effcompute.inference.summary.headline import headline_table
     from effcompute.models.registry import model_class
 
+    if chains < 2:
+        raise ValueError(f"chains={chains}: each refit needs at least 2 chains, since the convergence gate compares them (R-hat)")
     _, config, attrs = load_run(trend_run)
     if config.model != "trend":
         raise ValueError(f"RUN must be a trend run; {str(trend_run)!r} is a {config.model!r} run")
