@@ -25,6 +25,8 @@ from effcompute.inference.sampling.settings import (
 from effcompute.models.config import TREND_BLOCK_MODELS
 from effcompute.models.registry import FITTED_MODELS
 
+DATA_OPT = dict(default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
+
 
 def thin_arg(text: str) -> int | str:
     """``--thin``: a whole number >= 1, or ``ess`` (thin each simulation to its effective sample size)."""
@@ -160,7 +162,7 @@ def cmd_check_residuals(args) -> int:
 
 def register(subparsers) -> None:
     """Add ``check`` and its subcommands to the top-level parser."""
-    data_opt = dict(default=None, help="data folder (default: $EFFCOMPUTE_DATA, else the bundled data)")
+    data_opt = DATA_OPT
     c = subparsers.add_parser("check", help="calibration, prior sensitivity, influence and forecast checks")
     csub = c.add_subparsers(dest="check_command", required=True)
 
@@ -205,12 +207,7 @@ def register(subparsers) -> None:
     rb = csub.add_parser("robustness", help="refit an evidence or joint run with the discrepancy's prior scale halved and doubled, and with weak "
                                             "factor priors; the compute reduction under each, and its ratio to the run's")
     rb.add_argument("run", type=existing_path, help="a saved evidence or joint run (.nc)")
-    rb.add_argument("--draws", type=positive_int, default=DEFAULT_DRAWS, help="posterior draws per chain of each refit (default: %(default)s)")
-    rb.add_argument("--tune", type=positive_int, default=DEFAULT_TUNE, help="tuning steps per chain of each refit (default: %(default)s)")
-    rb.add_argument("--chains", type=positive_int, default=DEFAULT_CHAINS, help="chains of each refit (default: %(default)s)")
-    rb.add_argument("--seed", type=int, default=None, help="random seed of the refits (default: the run's)")
-    rb.add_argument("--data", **data_opt)
-    rb.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_refit_options(rb, DEFAULT_DRAWS, DEFAULT_CHAINS, "random seed of the refits (default: the run's)")
     rb.set_defaults(func=cmd_check_robustness)
 
     cu = csub.add_parser("cut", help="refit a trend run with MoE adopted and its gain fixed at draws of an evidence or joint run's (the releases "
@@ -219,12 +216,7 @@ def register(subparsers) -> None:
     cu.add_argument("--gain-from", type=existing_path, required=True, help="a saved evidence or joint run on the same data, whose MoE gain is used")
     cu.add_argument("--imputations", type=positive_int, default=DEFAULT_CUT_IMPUTATIONS,
                     help="gain values (equally spaced quantiles of its posterior), one refit each (default: %(default)s)")
-    cu.add_argument("--draws", type=positive_int, default=DEFAULT_CUT_DRAWS, help="posterior draws per chain of each refit (default: %(default)s)")
-    cu.add_argument("--tune", type=positive_int, default=DEFAULT_TUNE, help="tuning steps per chain of each refit (default: %(default)s)")
-    cu.add_argument("--chains", type=positive_int, default=DEFAULT_CUT_CHAINS, help="chains of each refit (default: %(default)s)")
-    cu.add_argument("--seed", type=int, default=None, help="random seed of the first refit, the k-th uses seed + k (default: the run's)")
-    cu.add_argument("--data", **data_opt)
-    cu.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_refit_options(cu, DEFAULT_CUT_DRAWS, DEFAULT_CUT_CHAINS, "random seed of the first refit, the k-th uses seed + k (default: the run's)")
     cu.set_defaults(func=cmd_check_cut)
 
     r = csub.add_parser("residuals", help="correlation of a run's score residuals within releases (0: a release's scores independent given the model)")
@@ -244,3 +236,13 @@ def register(subparsers) -> None:
     f.add_argument("--data", **data_opt)
     f.add_argument("--json", action="store_true", help="print the result as one JSON object")
     f.set_defaults(func=cmd_check_forecast)
+
+
+def _add_refit_options(parser, draws: int, chains: int, seed_help: str) -> None:
+    """Sampling options of a check that refits a saved run (draws, tune, chains, seed), and --data and --json."""
+    parser.add_argument("--draws", type=positive_int, default=draws, help="posterior draws per chain of each refit (default: %(default)s)")
+    parser.add_argument("--tune", type=positive_int, default=DEFAULT_TUNE, help="tuning steps per chain of each refit (default: %(default)s)")
+    parser.add_argument("--chains", type=positive_int, default=chains, help="chains of each refit (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=None, help=seed_help)
+    parser.add_argument("--data", **DATA_OPT)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
