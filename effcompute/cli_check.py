@@ -162,7 +162,6 @@ def cmd_check_residuals(args) -> int:
 
 def register(subparsers) -> None:
     """Add ``check`` and its subcommands to the top-level parser."""
-    data_opt = DATA_OPT
     c = subparsers.add_parser("check", help="calibration, prior sensitivity, influence and forecast checks")
     csub = c.add_subparsers(dest="check_command", required=True)
 
@@ -181,7 +180,7 @@ def register(subparsers) -> None:
     s.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
     s.add_argument("--fix", type=name_value, action="append", metavar="NAME=VALUE",
                    help="hold a free parameter at a known value in the simulations (a simulation study; repeatable)")
-    s.add_argument("--data", **data_opt)
+    s.add_argument("--data", **DATA_OPT)
     s.add_argument("--out", type=path_arg, default=None, help="folder for the summary JSON, ranks CSV, per-simulation log and ECDF plot (default: write no files)")
     s.add_argument("--resume", action="store_true",
                    help="continue the run whose per-simulation log is in --out (same model version, data, seed and sampling): "
@@ -192,7 +191,7 @@ def register(subparsers) -> None:
     se = csub.add_parser("sensitivity", help="power-scaling prior/likelihood sensitivity of a saved run's headline quantities")
     se.add_argument("run", type=existing_path, help="a run saved by `effcompute fit`")
     se.add_argument("--against", type=existing_path, default=None, help="a run of the same model under other priors, shown beside")
-    se.add_argument("--data", **data_opt)
+    se.add_argument("--data", **DATA_OPT)
     se.add_argument("--json", action="store_true", help="print the result as one JSON object")
     se.set_defaults(func=cmd_check_sensitivity)
 
@@ -200,7 +199,7 @@ def register(subparsers) -> None:
     i.add_argument("run", type=existing_path, help="a run saved by `effcompute fit`")
     i.add_argument("--top", type=positive_int, default=10, help="observations listed, highest Pareto k first (default: %(default)s)")
     i.add_argument("--refit", action="store_true", help="refit without each source whose PSIS estimate is unreliable (k > 0.7)")
-    i.add_argument("--data", **data_opt)
+    i.add_argument("--data", **DATA_OPT)
     i.add_argument("--json", action="store_true", help="print the result as one JSON object")
     i.set_defaults(func=cmd_check_influence)
 
@@ -233,7 +232,7 @@ def register(subparsers) -> None:
     f.add_argument("--model", choices=TREND_BLOCK_MODELS, default="joint", help="the model to fit and forecast with (default: %(default)s)")
     f.add_argument("--config", type=config_field, action="append", default=[], metavar="KEY=VALUE",
                    help="a model setting other than the default, e.g. adoption=moe or conditional_pairs=exclude (repeatable)")
-    f.add_argument("--data", **data_opt)
+    f.add_argument("--data", **DATA_OPT)
     f.add_argument("--json", action="store_true", help="print the result as one JSON object")
     f.set_defaults(func=cmd_check_forecast)
 

@@ -70,11 +70,6 @@ def _pool(posteriors: list):
     return xr.concat(out, dim="chain")
 
 
-def _shown(headline: dict, quantities) -> dict:
-    keep = ("median", "lo80", "hi80")
-    return {q.headline_key: {k: headline[q.headline_key][k] for k in keep} for q in quantities if q.role in SHOWN_ROLES and q.headline_key in headline}
-
-
 def run_cut(trend_run, gain_from, *, data_dir=None, imputations=DEFAULT_CUT_IMPUTATIONS, draws=DEFAULT_CUT_DRAWS, tune=DEFAULT_TUNE,
             chains=DEFAULT_CUT_CHAINS, seed=None, quiet=False) -> dict:
     """Refit the trend run with MoE adopted at each imputed gain; the JSON-ready result ``check cut`` prints.
@@ -109,7 +104,7 @@ def run_cut(trend_run, gain_from, *, data_dir=None, imputations=DEFAULT_CUT_IMPU
     from effcompute.inference.sampling.gate import check_convergence
     from effcompute.inference.sampling.record import constrained_only
     from effcompute.inference.sampling.sampler import quiet_pymc_logs, sample_model
-    from effcompute.inference.summary.headline import headline_table
+    from effcompute.inference.summary.headline import headline_table, quoted_points
     from effcompute.models.registry import model_class
 
     if chains < 2:
@@ -132,7 +127,7 @@ def run_cut(trend_run, gain_from, *, data_dir=None, imputations=DEFAULT_CUT_IMPU
             fitted, _ = sample_model(model.model, draws=draws, tune=tune, chains=chains, seed=seed + k, target_accept=model.target_accept, quiet=True)
         constrained_only(fitted)
         conv = check_convergence(fitted, model.gated_variables())
-        rows.append({"moe_gain": float(np.exp(value)), "headline": _shown(headline_table(fitted, quantities), quantities),
+        rows.append({"moe_gain": float(np.exp(value)), "headline": quoted_points(headline_table(fitted, quantities), quantities, SHOWN_ROLES),
                      "converged": conv.converged, "failures": conv.failures})
         posteriors.append(fitted.posterior)
     pooled = headline_table(az.InferenceData(posterior=_pool(posteriors)), quantities)
@@ -141,7 +136,7 @@ def run_cut(trend_run, gain_from, *, data_dir=None, imputations=DEFAULT_CUT_IMPU
     return {
         "run": str(trend_run), "gain_from": str(gain_from), "gain_model": gain_model, "target": target.headline_key,
         "gain": {"median": float(med), "lo80": float(lo), "hi80": float(hi)},
-        "original": _shown(original, quantities), "cut": _shown(pooled, quantities),
+        "original": quoted_points(original, quantities, SHOWN_ROLES), "cut": quoted_points(pooled, quantities, SHOWN_ROLES),
         "compute_reduction_ratio": pooled[target.headline_key]["median"] / original[target.headline_key]["median"],
         "imputations": rows, "converged": all(r["converged"] for r in rows),
         "settings": {"imputations": len(values), "draws": draws, "tune": tune, "chains": chains, "seed": seed},

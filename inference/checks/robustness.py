@@ -45,11 +45,6 @@ def variants(config) -> list[tuple[str, dict]]:
     return out
 
 
-def _shown(headline: dict, quantities) -> dict:
-    keep = ("median", "lo80", "hi80")
-    return {q.headline_key: {k: headline[q.headline_key][k] for k in keep} for q in quantities if q.role in SHOWN_ROLES and q.headline_key in headline}
-
-
 def run_robustness(path, *, data_dir=None, draws=DEFAULT_DRAWS, tune=DEFAULT_TUNE, chains=DEFAULT_CHAINS, seed=None, quiet=False) -> dict:
     """Refit every variant of the run at ``path``; the JSON-ready result ``check robustness`` prints.
 
@@ -68,7 +63,7 @@ def run_robustness(path, *, data_dir=None, draws=DEFAULT_DRAWS, tune=DEFAULT_TUN
     from effcompute.inference.runs.files import load_run, rebuild_model
     from effcompute.inference.sampling.gate import check_convergence
     from effcompute.inference.sampling.sampler import fit_model
-    from effcompute.inference.summary.headline import headline_table
+    from effcompute.inference.summary.headline import headline_table, quoted_points
     from effcompute.models.config import ModelConfig
     from effcompute.models.registry import model_class
 
@@ -80,7 +75,7 @@ def run_robustness(path, *, data_dir=None, draws=DEFAULT_DRAWS, tune=DEFAULT_TUN
     target = next(q for q in quantities if q.role == TARGET_ROLE)
     seed = int(attrs.get("seed", 1)) if seed is None else seed
     original = attrs["headline"]
-    result = {"run": str(path), "model": config.model, "target": target.headline_key, "original": _shown(original, quantities), "variants": []}
+    result = {"run": str(path), "model": config.model, "target": target.headline_key, "original": quoted_points(original, quantities, SHOWN_ROLES), "variants": []}
     for name, changes in variants(config):
         variant_config = ModelConfig(**{**dataclasses.asdict(config), **changes})
         model = model_class(config.model)(original_model.dataset, variant_config)
@@ -90,7 +85,7 @@ def run_robustness(path, *, data_dir=None, draws=DEFAULT_DRAWS, tune=DEFAULT_TUN
         headline = headline_table(fitted, model.headline_quantities())
         result["variants"].append({
             "name": name, "changes": {k: v for k, v in changes.items() if k != "priors"},
-            "headline": _shown(headline, model.headline_quantities()),
+            "headline": quoted_points(headline, model.headline_quantities(), SHOWN_ROLES),
             "compute_reduction_ratio": headline[target.headline_key]["median"] / original[target.headline_key]["median"],
             "converged": conv.converged, "failures": conv.failures,
         })

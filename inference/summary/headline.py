@@ -67,6 +67,11 @@ def summarize_group(group, quantities) -> dict:
 QUOTED_QUANTILES = {"median": 0.5, "lo80": 0.1, "hi80": 0.9}
 
 
+def quoted_points(headline: dict, quantities, roles) -> dict:
+    """The quoted points (:data:`QUOTED_QUANTILES`) of each quantity with one of ``roles`` that ``headline`` holds."""
+    return {q.headline_key: {k: headline[q.headline_key][k] for k in QUOTED_QUANTILES} for q in quantities if q.role in roles and q.headline_key in headline}
+
+
 def headline_mcse(group, quantities) -> dict:
     """Monte Carlo standard error of each quantity's median and 80% interval ends in ``group``.
 
